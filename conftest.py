@@ -1,0 +1,21 @@
+"""Test-session setup shared by tests/ and the nbval notebook run.
+
+Kernels started by nbval inherit this process's environment, so the progress store of every
+notebook run lives in a temporary folder, never in the user's real one.
+"""
+import os
+import tempfile
+
+import pytest
+
+_HOME = tempfile.mkdtemp(prefix="sciatica-test-home-")
+os.environ["SCIATICA_COURSE_HOME"] = _HOME
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+@pytest.fixture
+def course():
+    from sciatica_course import load_course
+
+    return load_course()

@@ -1,0 +1,1 @@
+"""Subcommands of ``sciatica-course`` (see ``sciatica_course.cli.COMMAND_MODULES``)."""

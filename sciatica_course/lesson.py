@@ -1,0 +1,53 @@
+"""Lesson furniture drawn from data/lessons.yaml: the course map, references and the next-lesson link."""
+from __future__ import annotations
+
+from .text import esc, source_list
+
+
+class _HTML:
+    def __init__(self, html: str):
+        self.html = html
+
+    def _repr_html_(self):
+        return self.html
+
+    def __str__(self):
+        return self.html
+
+
+def course_map(course=None) -> _HTML:
+    """A table of the lessons: number, title (linked), objectives, minutes."""
+    from .loading import load_course
+
+    course = course if course is not None else load_course()
+    rows = []
+    for l in sorted((l for l in course.lessons if not l.instructor), key=lambda l: l.number):
+        objs = "".join(f"<li>{esc(o)}</li>" for o in l.objectives)
+        rows.append(f"<tr><td>{l.number}</td><td><a href=\"{esc(l.notebook)}\">{esc(l.title)}</a><br>"
+                    f"<small>{esc(l.summary)}</small></td><td><ul>{objs}</ul></td><td>{l.minutes} min</td></tr>")
+    total = sum(l.minutes for l in course.lessons if not l.instructor)
+    return _HTML("<table><caption>The course map: lessons, what you will be able to do, and time "
+                 f"(about {total // 60} h {total % 60} min in all)</caption>"
+                 "<thead><tr><th scope='col'>#</th><th scope='col'>Lesson</th><th scope='col'>Objectives</th>"
+                 "<th scope='col'>Time</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def references(lesson_id: str, course=None) -> _HTML:
+    """The references of a lesson, from its ``sources`` in data/lessons.yaml."""
+    from .loading import load_course
+
+    course = course if course is not None else load_course()
+    return _HTML(source_list(course.lessons[lesson_id].sources, course))
+
+
+def next_lesson(lesson_id: str, course=None) -> _HTML:
+    from .loading import load_course
+
+    course = course if course is not None else load_course()
+    this = course.lessons[lesson_id]
+    later = sorted((l for l in course.lessons if l.number > this.number and not l.instructor),
+                   key=lambda l: l.number)
+    if not later:
+        return _HTML("<p>This is the last lesson. Revise with <a href=\"09_revision.ipynb\">Revision</a>.</p>")
+    n = later[0]
+    return _HTML(f"<p><b>Next:</b> <a href=\"{esc(n.notebook)}\">{n.number} · {esc(n.title)} →</a></p>")

@@ -1,0 +1,115 @@
+"""Records for treatment: techniques, irritability rules, self-care stretches, popular claims."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal, Optional, Union
+
+from .core import Doc, Id, LessonId, MinLen, SourceKeys, Text
+from .screening import Condition
+
+LevelName = Literal["low", "moderate", "high"]
+
+
+@dataclass(frozen=True)
+class Suitability:
+    fit: Literal["yes", "modified", "no"]
+    how: Optional[Text] = None
+    why: Optional[Text] = None
+
+    def check(self):
+        if self.fit == "modified" and not self.how:
+            yield "how", "a modified fit must say how"
+        if self.fit == "no" and not self.why:
+            yield "why", "an unsuitable fit must say why"
+
+
+@dataclass(frozen=True)
+class SuitabilityByLevel:
+    low: Suitability
+    moderate: Suitability
+    high: Suitability
+
+
+@dataclass(frozen=True)
+class Technique:
+    id: Id
+    name: Text
+    definition: Text
+    suitability: SuitabilityByLevel
+    basis: Literal["consensus", "evidence"]
+    evidence_note: Text
+    sources: SourceKeys
+    category: Literal["swedish", "specific", "movement", "neural", "stretch"] = "swedish"
+    caution: Optional[Text] = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A finding pattern that raises irritability to at least ``raises_to``."""
+
+    id: Id
+    kind: Literal["indicator"]
+    label: Text
+    when: Condition
+    raises_to: LevelName
+    explanation: Text
+    sources: SourceKeys
+
+
+@dataclass(frozen=True)
+class Dosage:
+    session: Text
+    pressure: Text
+    position: Text
+    movement: Text
+    aims: Text
+
+
+@dataclass(frozen=True)
+class LevelRule:
+    """What a level means and how it doses treatment (a teaching synthesis)."""
+
+    id: Id
+    kind: Literal["level"]
+    level: LevelName
+    description: Text
+    dosage: Dosage
+    basis: Literal["consensus", "evidence"]
+    sources: SourceKeys
+
+
+@dataclass(frozen=True)
+class StopRule:
+    id: Id
+    kind: Literal["stop_rule"]
+    sign: Annotated[str, MinLen(1), Doc("What the therapist notices or the client reports.")]
+    action: Annotated[str, MinLen(1), Doc("What the therapist does then.")]
+    sources: SourceKeys
+
+
+IrritabilityRecord = Union[Indicator, LevelRule, StopRule]
+
+
+@dataclass(frozen=True)
+class Stretch:
+    id: Id
+    name: Text
+    how: Text
+    target: Text
+    suits: Annotated[tuple[LevelName, ...], MinLen(1)]
+    neural_tension: bool
+    why_not_otherwise: Text
+    sources: SourceKeys
+    seed: Optional[Literal["000", "001", "002", "003", "004"]] = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: Id
+    claim: Annotated[str, MinLen(1), Doc("The popular claim, paraphrased (never copied).")]
+    seeds: Annotated[tuple[Literal["000", "001", "002", "003", "004"], ...], MinLen(1)]
+    verdict: Literal["supported", "overstated", "unsupported"]
+    explanation: Text
+    topic: Id
+    sources: SourceKeys
+    lesson: Optional[LessonId] = None
