@@ -157,6 +157,7 @@ class _Tree:
     def __init__(self, filename: str, problems: list[Problem]):
         self.filename = filename
         self.problems = problems
+        self.raw: list[tuple[tuple, int, str]] = []   # (path, line, message) found while building
         self.lines: dict[tuple, tuple[int, int]] = {}
         self.count = 0
         self._scalars = yaml.constructor.SafeConstructor()
@@ -186,17 +187,14 @@ class _Tree:
                 kline = knode.start_mark.line + 1
                 if not isinstance(knode, yaml.ScalarNode) or knode.tag != _TAG + "str":
                     if knode.tag == _TAG + "merge":
-                        self.problems.append(Problem(self.filename, kline, _fmt(path) or "(file)",
-                                                     "merge keys (<<) are not supported: write the fields out"))
+                        self.raw.append((path, kline, "merge keys (<<) are not supported: write the fields out"))
                         continue
-                    self.problems.append(Problem(self.filename, kline, _fmt(path) or "(file)",
-                                                 f"keys must be plain text, not {knode.value!r}"))
+                    self.raw.append((path, kline, f"keys must be plain text, not {knode.value!r}"))
                     continue
                 key = knode.value
                 if key in out:
-                    self.problems.append(Problem(self.filename, kline, _fmt(path + (key,)),
-                                                 f"duplicate key {key!r} (first at line "
-                                                 f"{self.lines[path + (key,)][1]})"))
+                    self.raw.append((path + (key,), kline,
+                                     f"duplicate key {key!r} (first at line {self.lines[path + (key,)][1]})"))
                     continue
                 out[key] = self.build(vnode, path + (key,), key_line=kline)
             return out
@@ -207,8 +205,7 @@ class _Tree:
         if tag.startswith(_TAG):
             tag = "!!" + tag[len(_TAG):]
         hint = " (a date: put it in quotes)" if tag == "!!timestamp" else ""
-        self.problems.append(Problem(self.filename, line, _fmt(path) or "(file)",
-                                     f"the YAML tag {tag} is not allowed here{hint}; "
+        self.raw.append((path, line, f"the YAML tag {tag} is not allowed here{hint}; "
                                      "only plain text, numbers, true/false, lists and mappings are"))
 
     def line(self, path: tuple, key: bool = False) -> int:
@@ -447,7 +444,7 @@ class _Checker:
         if check is not None:
             for field_path, message in check() or ():
                 sub = _parse_path(field_path) if field_path else ()
-                self.problem(path + sub, message)
+                self.problem(path + sub, message, key=True)
                 ok = False
         return rec if ok else INVALID
 
@@ -562,6 +559,8 @@ class _Loader:
             return f"{head}.{rest}" if rest and not rest.startswith("[") else (head + rest if rest else head)
 
         checker = _Checker(tree, label)
+        for rpath, line, message in tree.raw:
+            self.problems.append(Problem(name, line, label(rpath) if rpath else "(file)", message))
         for rec, rpath in items:
             value = checker.check(rec, spec.record_type, rpath)
             rid = rec.get("id") if isinstance(rec, dict) else None
