@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal, Optional, Union
 
 from .core import Doc, Id, LessonId, MinLen, SourceKeys, Text
-from .screening import Condition
+from .screening import Condition, Position
 
 LevelName = Literal["low", "moderate", "high"]
 
@@ -76,6 +76,9 @@ class LevelRule:
     dosage: Dosage
     basis: Literal["consensus", "evidence"]
     sources: SourceKeys
+    positions: Annotated[tuple[Position, ...], MinLen(1),
+                         Doc("Suggested positions in order of preference; the first one no caution excludes is used.")] = (
+        "side_lying",)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class StopRule:
     sign: Annotated[str, MinLen(1), Doc("What the therapist notices or the client reports.")]
     action: Annotated[str, MinLen(1), Doc("What the therapist does then.")]
     sources: SourceKeys
+    when: Optional[Condition] = None   # None: applies in every session; else only when the condition holds
 
 
 IrritabilityRecord = Union[Indicator, LevelRule, StopRule]
@@ -101,6 +105,7 @@ class Stretch:
     why_not_otherwise: Text
     sources: SourceKeys
     seed: Optional[Literal["000", "001", "002", "003", "004"]] = None
+    kind: Literal["stretch", "self_massage", "movement"] = "stretch"
 
 
 @dataclass(frozen=True)
