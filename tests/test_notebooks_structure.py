@@ -1,0 +1,80 @@
+"""Every notebook follows the lesson anatomy of the architecture and is committed without outputs."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sciatica_course import load_course
+
+ROOT = Path(__file__).parents[1]
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+COURSE = load_course()
+BY_FILE = {l.notebook: l for l in COURSE.lessons}
+
+
+def cells(path):
+    return json.loads(path.read_text())["cells"]
+
+
+def src(cell) -> str:
+    s = cell.get("source", "")
+    return "".join(s) if isinstance(s, list) else s
+
+
+def rel(path: Path) -> str:
+    return path.relative_to(ROOT / "notebooks").as_posix()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=rel)
+def test_named_and_committed_without_outputs(path):
+    assert re.fullmatch(r"(instructor/)?([0-9]{2}_)?[a-z0-9_]+\.ipynb", rel(path))
+    nb = json.loads(path.read_text())
+    assert "widgets" not in nb.get("metadata", {}), "widget state stored in the notebook"
+    for c in nb["cells"]:
+        if c["cell_type"] == "code" and "NBVAL_CHECK_OUTPUT" not in src(c):
+            assert c.get("outputs") == [] and c.get("execution_count") is None, src(c)[:60]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=rel)
+def test_code_cells_are_short_calls_into_the_package(path):
+    code = [c for c in cells(path) if c["cell_type"] == "code"]
+    assert code, "a lesson has at least its setup cell"
+    for c in code:
+        text = src(c)
+        lines = [l for l in text.splitlines() if l.strip() and not l.strip().startswith("#")]
+        assert len(lines) <= 4, f"a code cell longer than four lines belongs in the package:\n{text}"
+        assert "sys.path" not in text and "import *" not in text and "../" not in text, text
+    setup = src(code[0])
+    assert all(l.startswith("from sciatica_course") or l.startswith("import sciatica_course")
+               for l in setup.splitlines() if l.strip()), f"the setup cell imports only the course: {setup}"
+    for c in code[1:]:
+        for l in src(c).splitlines():
+            if l.startswith(("import ", "from ")):
+                assert "sciatica_course" in l, f"only the setup cell imports, and only the course: {l}"
+
+
+@pytest.mark.parametrize("lesson", [l for l in COURSE.lessons], ids=lambda l: l.id)
+def test_lesson_opening_matches_the_course_map(lesson):
+    path = ROOT / "notebooks" / lesson.notebook
+    assert path.is_file(), f"{lesson.notebook} is in data/lessons.yaml but not in notebooks/"
+    first = cells(path)[0]
+    assert first["cell_type"] == "markdown"
+    text = src(first)
+    if not lesson.instructor:
+        assert text.startswith(f"# {lesson.number} · {lesson.title}"), text.splitlines()[0]
+    assert "minutes" in text
+    for obj in lesson.objectives:
+        assert obj in text, f"objective missing from the opening cell: {obj}"
+
+
+@pytest.mark.parametrize("lesson", [l for l in COURSE.lessons if not l.instructor], ids=lambda l: l.id)
+def test_lesson_closes_with_key_points_and_references(lesson):
+    path = ROOT / "notebooks" / lesson.notebook
+    if not path.is_file():
+        pytest.skip("reported by test_lesson_opening_matches_the_course_map")
+    all_text = "\n".join(src(c) for c in cells(path))
+    assert "Key points" in all_text
+    assert f'lesson.references("{lesson.id}")' in all_text
