@@ -49,6 +49,9 @@ class NerveSegment:
     sources: SourceKeys
     endangerment: Optional[Endangerment] = None
     label_at: Optional[Point] = None
+    short_name: Annotated[Optional[str], MinLen(1), Doc("A short label for buttons and the figure.")] = None
+    deep_to_view: Annotated[bool, Doc("True where the nerve lies on the far (anterior) side in a posterior "
+                                      "view: drawn dashed.")] = False
 
 
 @dataclass(frozen=True)
