@@ -55,6 +55,20 @@ class Indicator:
     explanation: Text
     sources: SourceKeys
 
+    def check(self):
+        # Monotonicity: an indicator that raises the level may only test presence or a lower bound,
+        # so a worse pain score, night pain or a longer settle time can never lower irritability.
+        if self.raises_to == "low":
+            return
+        if self.when.none_of:
+            yield "when.none_of", "an indicator that raises irritability must not use none_of"
+        for part in ("all_of", "any_of"):
+            for i, term in enumerate(getattr(self.when, part)):
+                if isinstance(term, str):
+                    continue
+                if term.at_most is not None or term.equals is False:
+                    yield f"when.{part}[{i}]", "test presence or a lower bound (at_least) only"
+
 
 @dataclass(frozen=True)
 class Dosage:

@@ -97,3 +97,4 @@ def recommend(findings: Mapping[str, object], course=None) -> Recommendation:
 
 __all__ = ["recommend", "Recommendation", "Reason", "Referral", "PresentationError", "URGENCY_ORDER",
            "LEVEL_ORDER"]
+from .explain import explain  # noqa: E402  (plain-language rationale of a Recommendation)

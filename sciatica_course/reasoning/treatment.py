@@ -1,24 +1,277 @@
-"""The treatment half of ``recommend`` (placeholder until the technique-selection work lands).
+"""The treatment half of ``recommend``: irritability, techniques, what to avoid, position, stop rules
+and self-care.
 
-``plan(findings, screen, course) -> Plan``; when ``screen.treat_today`` is False the plan is empty.
+Every rule comes from ``data/``: ``irritability.yaml`` (indicators, level rules, stop rules),
+``techniques.yaml`` (fit by irritability), ``contraindications.yaml`` (excluded techniques, pressure,
+position) and ``stretches.yaml``. The functions here only combine them:
+
+- the irritability level is the highest ``raises_to`` among the indicators whose condition holds
+  (``low`` when none does); the deciding indicators are the ones at that level;
+- a technique is suitable today when its fit at that level is ``yes`` or ``modified`` and no
+  contraindication that applies excludes it; everything else is in ``avoided`` with its reasons;
+- the position is the first of (positions required by a caution, then the level's preferences)
+  that no caution excludes.
+
+``plan(findings, screen, course) -> Plan``; when ``screen.treat_today`` is False the plan holds no
+irritability, no techniques and no position, and every technique is avoided with the reason.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+LEVELS = ("low", "moderate", "high")
+PRESSURE_LABEL = {"light": "light", "light_moderate": "light to moderate", "moderate": "moderate"}
+PRESSURE_CATEGORIES = ("swedish", "specific")   # technique categories a pressure limit applies to
 
 
+# ---- conditions over findings ------------------------------------------------------------------
+def _term_holds(term, findings: Mapping[str, object]) -> bool:
+    if isinstance(term, str):
+        v = findings.get(term)
+        return bool(v) and v is not None
+    v = findings.get(term.finding)
+    if term.equals is not None:
+        if v is None:
+            v = False if isinstance(term.equals, bool) else None
+        return v is not None and v == term.equals
+    if term.at_least is None and term.at_most is None:
+        return bool(v)
+    if v is None or isinstance(v, bool):
+        return False
+    if term.at_least is not None and v < term.at_least:
+        return False
+    if term.at_most is not None and v > term.at_most:
+        return False
+    return True
+
+
+def condition_holds(cond, findings: Mapping[str, object]) -> bool:
+    """Evaluate a :class:`~sciatica_course.model.Condition` against a findings dict.
+
+    Uses ``sciatica_course.conditions.holds`` when the shared evaluator exists, so screening and
+    treatment read conditions the same way; otherwise the same rules here: a bare finding id means
+    present (true or non-zero); an absent finding is false/normal and fails any numeric test.
+    """
+    if cond is None:
+        return True
+    shared = _shared_evaluator()
+    if shared is not None:
+        return bool(shared(cond, findings))
+    if cond.all_of and not all(_term_holds(t, findings) for t in cond.all_of):
+        return False
+    if cond.any_of and not any(_term_holds(t, findings) for t in cond.any_of):
+        return False
+    if any(_term_holds(t, findings) for t in cond.none_of):
+        return False
+    return bool(cond.all_of or cond.any_of)
+
+
+_SHARED = []
+
+
+def _shared_evaluator():
+    if not _SHARED:
+        try:
+            from ..conditions import holds  # the shared evaluator (assessment work)
+        except ImportError:
+            holds = None
+        _SHARED.append(holds)
+    return _SHARED[0]
+
+
+# ---- irritability --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IrritabilityResult:
+    level: str                                 # low | moderate | high
+    deciding: tuple[str, ...]                  # ids of the indicators at the final level that hold
+    holding: tuple[str, ...]                   # ids of every indicator that holds
+    by_level: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def basis(self) -> str:
+        return "consensus"
+
+
+def indicators(course):
+    return tuple(r for r in course.irritability if r.kind == "indicator")
+
+
+def level_rule(level: str, course):
+    for r in course.irritability:
+        if r.kind == "level" and r.level == level:
+            return r
+    raise KeyError(f"data/irritability.yaml has no level rule for {level!r}")
+
+
+def stop_rule_records(course):
+    return tuple(r for r in course.irritability if r.kind == "stop_rule")
+
+
+def classify(findings: Mapping[str, object], course) -> IrritabilityResult:
+    """Rate irritability from (validated) findings with the indicators of ``data/irritability.yaml``."""
+    holding = [r for r in indicators(course) if condition_holds(r.when, findings)]
+    rank = {lv: i for i, lv in enumerate(LEVELS)}
+    level = max((r.raises_to for r in holding), key=lambda lv: rank[lv], default="low")
+    by_level = {lv: tuple(r.id for r in holding if r.raises_to == lv) for lv in LEVELS}
+    return IrritabilityResult(level=level, deciding=by_level[level], holding=tuple(r.id for r in holding),
+                              by_level=by_level)
+
+
+def classify_irritability(findings: Mapping[str, object], course=None) -> IrritabilityResult:
+    """Validate ``findings`` (PresentationError on bad input) and rate irritability."""
+    from ..loading import load_course
+    from .findings import validate_findings
+
+    course = course if course is not None else load_course()
+    return classify(validate_findings(findings, course), course)
+
+
+# ---- the plan ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Plan:
-    irritability: str | None = None
+    irritability: Optional[str] = None
     techniques: tuple = ()
     avoided: dict = field(default_factory=dict)
-    position: str | None = None
+    position: Optional[str] = None
     reasons: tuple = ()
     modifications: dict = field(default_factory=dict)
     indicators: tuple = ()
     stop_rules: tuple = ()
     self_care: tuple = ()
+    contraindications: tuple = ()   # ids of the local contraindications and cautions that apply
+
+
+def applicable_contraindications(findings, course, categories=("local", "caution")):
+    return tuple(c for c in course.contraindications
+                 if c.category in categories and condition_holds(c.when, findings))
+
+
+def _not_treating_reason(screen, course) -> str:
+    if screen.urgency in ("emergency", "urgent"):
+        return f"No hands-on treatment today: the screening found an {screen.urgency} reason to refer first."
+    names = [course.contraindications[c].name for c in getattr(screen, "systemic", ()) if c in course.contraindications]
+    if names:
+        return "No hands-on treatment today: a systemic contraindication applies (" + "; ".join(names) + ")."
+    return "No hands-on treatment today: the screening advises against treating."
 
 
 def plan(findings: dict, screen, course) -> Plan:
-    return Plan()
+    from . import Reason
+
+    if not screen.treat_today:
+        why = _not_treating_reason(screen, course)
+        return Plan(avoided={t.id: why for t in course.techniques},
+                    reasons=(Reason(why + " Irritability, techniques and position are planned only when it is "
+                                    "safe to treat.", ("clinical_facts_sheet", "finucane_2020"), "note",
+                                    "not_treating_today"),))
+
+    irr = classify(findings, course)
+    rule = level_rule(irr.level, course)
+    ind = {r.id: r for r in indicators(course)}
+    reasons = []
+
+    # -- irritability
+    if irr.deciding:
+        labels = "; ".join(ind[i].label.lower() for i in irr.deciding)
+        text = (f"Irritability is {irr.level} (a teaching synthesis, not a validated scale), decided by: {labels}. "
+                f"Dosage: {rule.dosage.pressure}")
+    else:
+        text = (f"Irritability is {irr.level}: no moderate or high indicator is present (a teaching synthesis, "
+                f"not a validated scale). Dosage: {rule.dosage.pressure}")
+    srcs = tuple(dict.fromkeys([s for i in irr.deciding for s in ind[i].sources] + list(rule.sources)))
+    reasons.append(Reason(text, srcs, "irritability", rule.id))
+
+    # -- techniques by irritability
+    avoided: dict[str, list[str]] = {}
+    mods: dict[str, list[str]] = {}
+    for t in course.techniques:
+        s = getattr(t.suitability, irr.level)
+        if s.fit == "no":
+            avoided.setdefault(t.id, []).append(f"{irr.level.capitalize()} irritability: {s.why}")
+        else:
+            mods[t.id] = [s.how] if s.how else ["As usual; keep checking the client's symptoms."]
+            if t.caution:
+                mods[t.id].append(t.caution)
+
+    # -- local contraindications and cautions
+    cis = applicable_contraindications(findings, course)
+    excluded_positions: set[str] = set()
+    required_positions: list[str] = []
+    cap_stretching = False
+    cap_pressure = False
+    for c in cis:
+        for tid in c.excluded_techniques:
+            avoided.setdefault(tid, []).append(f"{c.name}: {c.why}")
+            mods.pop(tid, None)
+            if tid == "static_stretch":
+                cap_stretching = True
+            if tid in ("trigger_point_pressure", "deep_tissue"):
+                cap_pressure = True
+        if c.pressure:
+            cap_pressure = True
+            for tid in list(mods):
+                if course.techniques[tid].category in PRESSURE_CATEGORIES:
+                    mods[tid].append(f"Pressure {PRESSURE_LABEL[c.pressure]} at most ({c.name}).")
+        if c.action == "avoid_area":
+            for tid in list(mods):
+                mods[tid].append(f"Keep off {c.area or 'the affected area'} ({c.name}).")
+        if c.position:
+            required_positions.append(c.position)
+        excluded_positions.update(c.positions_excluded)
+        reasons.append(Reason(f"{c.name} ({c.category}): {c.what_to_do}", tuple(c.sources), "contraindication", c.id))
+
+    techniques = tuple(t.id for t in course.techniques if t.id in mods)
+    reasons.append(Reason(
+        f"Techniques suited to {irr.level} irritability: {', '.join(course.techniques[t].name for t in techniques) or 'none'}. "
+        "Which technique suits which level is expert consensus, not trial evidence.",
+        ("technique_fit_synthesis", "irritability_synthesis"), "technique", rule.id))
+
+    # -- position
+    position = None
+    for p in list(required_positions) + list(rule.positions):
+        if p not in excluded_positions:
+            position = p
+            break
+    if position is None:  # every preference excluded: fall back to the level's first choice
+        position = rule.positions[0]
+    dpos = rule.dosage.position.rstrip(". ")
+    why_pos = [f"the {irr.level}-irritability dosage suggests {dpos[0].lower()}{dpos[1:]}"]
+    pos_sources = list(rule.sources)
+    for c in cis:
+        if c.position or c.positions_excluded:
+            excl = f" and not {' or '.join(p.replace('_', '-') for p in c.positions_excluded)}" if c.positions_excluded else ""
+            need = f"{c.position.replace('_', '-')}" if c.position else "another position"
+            why_pos.append(f"{c.name.lower()} calls for {need}{excl}")
+            pos_sources.extend(c.sources)
+    reasons.append(Reason(f"Position: {position.replace('_', '-')} - " + "; ".join(why_pos) + ".",
+                          tuple(dict.fromkeys(pos_sources)), "position", rule.id))
+
+    # -- stop rules and self-care
+    stops = tuple(r.id for r in stop_rule_records(course) if r.when is None or condition_holds(r.when, findings))
+    care = []
+    for s in course.stretches:
+        if irr.level not in s.suits:
+            continue
+        if cap_stretching and s.kind == "stretch":
+            continue
+        if cap_pressure and s.kind == "self_massage":
+            continue
+        care.append(s.id)
+
+    return Plan(
+        irritability=irr.level,
+        techniques=techniques,
+        avoided={t.id: " Also: ".join(avoided[t.id]) for t in course.techniques if t.id in avoided},
+        position=position,
+        reasons=tuple(reasons),
+        modifications={tid: " ".join(v) for tid, v in mods.items()},
+        indicators=irr.deciding,
+        stop_rules=stops,
+        self_care=tuple(care),
+        contraindications=tuple(c.id for c in cis),
+    )
+
+
+__all__ = ["plan", "Plan", "classify", "classify_irritability", "IrritabilityResult", "condition_holds",
+           "applicable_contraindications", "level_rule", "indicators", "stop_rule_records", "LEVELS"]

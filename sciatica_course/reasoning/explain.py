@@ -1,0 +1,168 @@
+"""``explain(rec)``: a plain-language rationale for a :class:`~sciatica_course.reasoning.Recommendation`,
+each point with the source keys behind it.
+
+The explanation reads like a tutor's notes on the plan: treat or refer, and why; how irritable the
+presentation is and what decided it; the position; each technique with how to modify it; each technique
+left out and why; the stop rules; the self-care that suits today. It adds no clinical rule of its own:
+every sentence comes from the recommendation or from ``data/``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..text import esc, inline
+
+URGENCY_WORDS = {
+    "emergency": "an emergency (the same day, now)",
+    "urgent": "urgent (the same day to within a few days)",
+    "routine": "routine (an ordinary appointment)",
+    "none": "not needed",
+}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One point of an explanation: a heading, the text and the source keys behind it."""
+
+    heading: str
+    text: str
+    sources: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.heading}: {self.text} [{', '.join(self.sources)}]"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    points: tuple[Point, ...]
+    course: object = field(default=None, repr=False, compare=False)
+
+    def __iter__(self):
+        return iter(self.points)
+
+    def __len__(self):
+        return len(self.points)
+
+    def __str__(self) -> str:
+        return "\n".join(f"- {p}" for p in self.points)
+
+    def headings(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p.heading for p in self.points))
+
+    def html(self) -> str:
+        """The explanation as escaped HTML: one list per heading, each point with its sources."""
+        parts = []
+        for h in self.headings():
+            items = []
+            for p in self.points:
+                if p.heading != h:
+                    continue
+                cites = ", ".join(_short_cite(k, self.course) for k in p.sources)
+                items.append(f"<li>{inline(p.text)} <small>[{cites}]</small></li>")
+            parts.append(f"<h4 style='margin:8px 0 2px'>{esc(h)}</h4><ul>{''.join(items)}</ul>")
+        return "<div class='sc-explanation'>" + "".join(parts) + "</div>"
+
+    def _repr_html_(self):
+        return self.html()
+
+
+def _short_cite(key: str, course) -> str:
+    src = course.sources.get(key) if course is not None else None
+    if src is None:
+        return f"<code>{esc(key)}</code>"
+    first = src.citation.split(".")[0]
+    if len(first) > 70:
+        first = first[:67] + "..."
+    return f"<abbr title='{esc(src.citation)}'>{esc(first)}</abbr>"
+
+
+def _names(ids, coll) -> str:
+    return ", ".join(coll[i].name for i in ids if i in coll)
+
+
+def explain(rec, course=None) -> Explanation:
+    """A plain-language rationale for ``rec`` (from :func:`~sciatica_course.reasoning.recommend`)."""
+    from ..loading import load_course
+    from .treatment import applicable_contraindications
+
+    course = course if course is not None else load_course()
+    pts: list[Point] = []
+    add = lambda h, t, s: pts.append(Point(h, t, tuple(dict.fromkeys(s)) or ("clinical_facts_sheet",)))
+
+    # -- the decision
+    if rec.treat_today:
+        text = "Massage can go ahead today, adapted as below."
+        if rec.urgency != "none":
+            text += f" A referral is still advised: {URGENCY_WORDS[rec.urgency]}."
+        add("Decision", text, ["clinical_facts_sheet"])
+    else:
+        add("Decision", f"Do not massage today. Referral is {URGENCY_WORDS.get(rec.urgency, rec.urgency)}"
+            if rec.urgency != "none" else
+            "Do not massage today: a systemic contraindication applies. Postpone and refer.",
+            ["finucane_2020", "werner_pathology"])
+    for ref in rec.referrals:
+        add("Referral", f"{ref.condition}: {ref.where}, {ref.timeframe}. Say: \u201c{ref.say}\u201d Do: {ref.do}",
+            ref.sources)
+    for r in rec.reasons:
+        if r.kind in ("red_flag", "contraindication", "note") and r.rule != "not_treating_today":
+            add("Screening" if r.kind != "contraindication" else "Contraindications and cautions", r.text, r.sources)
+
+    if not rec.treat_today:
+        add("Scope", "A massage therapist screens and refers; they do not diagnose. Irritability, position and "
+            "techniques are planned only once it is safe to treat.", ["clinical_facts_sheet"])
+        return Explanation(tuple(pts), course)
+
+    # -- irritability
+    ind = {r.id: r for r in course.irritability if r.kind == "indicator"}
+    lvl = next(r for r in course.irritability if r.kind == "level" and r.level == rec.irritability)
+    if rec.irritability_indicators:
+        decided = "; ".join(f"{ind[i].label.lower()} ({ind[i].explanation})" for i in rec.irritability_indicators)
+        text = f"Irritability is **{rec.irritability}**. What decided it: {decided}"
+    else:
+        text = (f"Irritability is **{rec.irritability}**: none of the moderate or high indicators is present.")
+    add("Irritability", text, [s for i in rec.irritability_indicators for s in ind[i].sources] + list(lvl.sources))
+    d = lvl.dosage
+    add("Irritability", f"Dose for {rec.irritability} irritability - session: {d.session} Pressure: {d.pressure} "
+        f"Movement: {d.movement} Aim: {d.aims}", lvl.sources)
+    add("Irritability", "These rules are a teaching synthesis (consensus), not a validated scale: two therapists "
+        "judging the same client agree only moderately (kappa 0.44).", ["irritability_synthesis", "barakatt_2009a"])
+
+    # -- position
+    pos = next((r for r in rec.reasons if r.kind == "position"), None)
+    if pos is not None:
+        add("Position", pos.text.replace("Position: ", "Suggested position: ", 1), pos.sources)
+
+    # -- techniques
+    for tid in rec.techniques:
+        t = course.techniques[tid]
+        add("Techniques suited today", f"**{t.name}** - {rec.modifications.get(tid, '')} "
+            f"(basis: {t.basis}; evidence: {t.evidence_note})", t.sources)
+    cis = {c.name: c for c in applicable_contraindications(rec.findings, course)}
+    for tid, why in rec.avoided.items():
+        t = course.techniques[tid]
+        srcs = list(t.sources)
+        for name, c in cis.items():
+            if name in why:
+                srcs.extend(c.sources)
+        add("Left out today", f"**{t.name}** - {why}", srcs)
+
+    # -- stop rules and self-care
+    stops = {r.id: r for r in course.irritability if r.kind == "stop_rule"}
+    for sid in rec.stop_rules:
+        r = stops[sid]
+        add("Stop rules", f"If: {r.sign} Then: {r.action}", r.sources)
+    for sid in rec.self_care:
+        s = course.stretches[sid]
+        note = " It tensions the nerve, so keep it gentle." if s.neural_tension else ""
+        add("Self-care", f"**{s.name}** - {s.how}{note}", s.sources)
+    left = [s for s in course.stretches if s.id not in rec.self_care]
+    if left:
+        add("Self-care", "Not suggested today: " + "; ".join(f"{s.name} ({s.why_not_otherwise})" for s in left),
+            [k for s in left for k in s.sources])
+    add("Evidence", "Massage has short-term benefit at best in non-specific low back pain, with low-quality "
+        "evidence; NICE advises manual therapy only within a package that includes exercise, and no trial "
+        "establishes massage for radicular sciatica.", ["furlan_2015", "nice_ng59", "no_rct_massage_radicular"])
+    return Explanation(tuple(pts), course)
+
+
+__all__ = ["explain", "Explanation", "Point"]
