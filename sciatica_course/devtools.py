@@ -1,6 +1,8 @@
-"""Developer tools: ``python -m sciatica_course.devtools strip [PATH...]`` removes outputs, execution counts
-and widget state from notebooks (they are committed without outputs, except cells marked
-``# NBVAL_CHECK_OUTPUT``)."""
+"""Developer tools.
+
+``python -m sciatica_course.devtools strip [PATH...]`` removes outputs, execution counts and widget state from
+notebooks (they are committed without outputs, except cells marked ``# NBVAL_CHECK_OUTPUT``).
+``python -m sciatica_course.devtools readme`` regenerates the README's course map from data/lessons.yaml."""
 from __future__ import annotations
 
 import json
@@ -27,8 +29,41 @@ def strip_notebook(path: Path) -> bool:
     return False
 
 
+def course_map_markdown(course=None) -> str:
+    """The README's course map (lesson -> objectives -> time), generated from data/lessons.yaml."""
+    from .loading import load_course
+
+    course = course if course is not None else load_course()
+    rows = ["| # | Lesson | You will be able to | Time |", "|---|---|---|---|"]
+    lessons = sorted(course.lessons, key=lambda l: (l.instructor, l.number))
+    for l in lessons:
+        if l.instructor:
+            continue
+        objs = "<br>".join("• " + o.replace("|", "\\|") for o in l.objectives)
+        rows.append(f"| {l.number} | [{l.title}](notebooks/{l.notebook}) | {objs} | {l.minutes} min |")
+    total = sum(l.minutes for l in lessons if not l.instructor)
+    return ("## Course map\n\n" + "\n".join(rows) +
+            f"\n\nAbout {total // 60} h {total % 60} min in all. Generated from `data/lessons.yaml` "
+            "(`python -m sciatica_course.devtools readme`).\n")
+
+
+def update_readme(path: Path = Path("README.md")) -> bool:
+    text = path.read_text(encoding="utf-8")
+    start, end = "<!-- section: course-map -->", "<!-- /section: course-map -->"
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    new = head + start + "\n" + course_map_markdown() + end + tail
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+        return True
+    return False
+
+
 def main(argv=None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "readme":
+        print("README course map " + ("updated" if update_readme() else "already up to date"))
+        return 0
     if not args or args[0] != "strip":
         print(__doc__)
         return 2

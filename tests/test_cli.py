@@ -114,3 +114,46 @@ def test_console_script_is_declared():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text()) if sys.version_info >= (3, 11) else None
     if meta:
         assert meta["project"]["scripts"]["sciatica-course"] == "sciatica_course.cli:main"
+
+
+def test_readme_course_map_is_generated_from_the_data():
+    from sciatica_course.devtools import course_map_markdown
+    readme = (ROOT / "README.md").read_text()
+    assert course_map_markdown() in readme, "run: python -m sciatica_course.devtools readme"
+
+
+def test_readme_puts_the_two_commands_first():
+    readme = (ROOT / "README.md").read_text()
+    first_block = readme.split("```bash", 1)[1].split("```", 1)[0]
+    assert "make lab" in first_block and "make test" in first_block
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_lab_serves_the_start_page(tmp_path):
+    import os
+    import socket
+    import time
+    import urllib.request
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    env = dict(os.environ, HOME=str(tmp_path), JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"),
+               JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "ws"))
+    proc = subprocess.Popen([*CLI, "lab", "--no-browser", "--port", str(port), "--",
+                             "--IdentityProvider.token=", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab/tree/00_start_here.ipynb", timeout=5) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                if time.time() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.5)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents/00_start_here.ipynb", timeout=5) as r:
+            assert json.loads(r.read())["type"] == "notebook"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

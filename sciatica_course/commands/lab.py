@@ -25,14 +25,24 @@ def lab_command(notebooks_dir: str, port: int | None = None, no_browser: bool = 
     return cmd + list(extra)
 
 
-def cmd_lab(args) -> int:
+def notebooks_dir():
+    """The course's notebooks/ folder: beside this package, beside the data folder, or under the working directory."""
     from pathlib import Path
 
     from ..loading import default_data_dir
 
-    notebooks = default_data_dir().parent / "notebooks"
-    if not (notebooks / "00_start_here.ipynb").is_file():
-        print(f"cannot find the course notebooks at {notebooks}", file=sys.stderr)
+    for cand in (Path(__file__).resolve().parents[2] / "notebooks", default_data_dir().parent / "notebooks",
+                 Path.cwd() / "notebooks"):
+        if (cand / "00_start_here.ipynb").is_file():
+            return cand
+    return None
+
+
+def cmd_lab(args) -> int:
+    notebooks = notebooks_dir()
+    if notebooks is None:
+        print("cannot find the course notebooks (notebooks/00_start_here.ipynb); run this from the course folder",
+              file=sys.stderr)
         return 1
     cmd = lab_command(str(notebooks), args.port, args.no_browser, args.extra)
     print("Opening the course in JupyterLab. Stop it with Ctrl+C (twice).")
