@@ -55,6 +55,8 @@ COLLECTIONS: dict[str, CollectionSpec] = {s.name: s for s in (
     CollectionSpec("exam_domains", "exam_domains.yaml", ExamDomain, "MBLEx content domains A–G with weights."),
     CollectionSpec("body_regions", "body_regions.yaml", BodyRegion,
                    "Areas of the leg and foot for symptom and dermatome maps."),
+    CollectionSpec("intake", "intake.yaml", screening.IntakeClient, "Intake-conversation clients: questions, answers, what each changes."),
+    CollectionSpec("vignettes", "vignettes.yaml", screening.Vignette, "Triage vignettes with their findings and expected urgency.", (screening.check_screening_data,)),
 )}
 
 

@@ -1,4 +1,9 @@
-"""Records for assessment and screening: findings, red flags, contraindications, special tests."""
+"""Records for assessment and screening: findings, red flags, contraindications, special tests,
+the intake conversation and triage vignettes.
+
+A :class:`Condition` is evaluated against a presentation by :mod:`sciatica_course.conditions`
+(absent findings count as false / unknown; see that module for the exact semantics).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,6 +13,7 @@ from .core import Doc, FindingId, Id, MinLen, Range, SourceKey, SourceKeys, Tech
 
 Position = Literal["prone", "side_lying", "semi_reclined", "supine"]
 Urgency = Literal["emergency", "urgent", "routine"]
+Triage = Literal["emergency", "urgent", "routine", "none"]
 
 
 @dataclass(frozen=True)
@@ -33,12 +39,19 @@ class Finding:
 
 @dataclass(frozen=True)
 class FindingTest:
-    """A test on one finding. With no comparison given, the finding must be present (true / non-zero)."""
+    """A test on one finding. With no comparison given, the finding must be present (true / non-zero).
+    ``equals`` compares exactly; ``at_least`` / ``at_most`` are inclusive bounds on a number."""
 
     finding: FindingId
     equals: Optional[Union[bool, float]] = None
     at_least: Optional[float] = None
     at_most: Optional[float] = None
+
+    def check(self):
+        if self.equals is not None and (self.at_least is not None or self.at_most is not None):
+            yield "equals", "use either equals or at_least/at_most, not both"
+        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
+            yield "at_most", "must not be below at_least"
 
 
 Term = Union[FindingId, FindingTest]
@@ -85,23 +98,39 @@ class RedFlag:
     rules: Annotated[tuple[RedFlagRule, ...], MinLen(1)]
     sources: SourceKeys
     why_ask: Optional[Text] = None
+    fact_ids: tuple[Annotated[str, Doc("A fact ID of clinical_facts.md, e.g. RF-01.")], ...] = ()
 
 
 @dataclass(frozen=True)
 class Contraindication:
+    """A systemic, local or caution class. ``when`` omitted: applies in every session (a standing rule).
+    A systemic class makes ``treat_today`` False; ``urgency`` and ``referral`` (optional) add a referral
+    when no red-flag rule already gives one."""
+
     id: Id
     name: Text
     category: Literal["systemic", "local", "caution"]
-    when: Condition
     action: Literal["postpone_and_refer", "avoid_area", "adapt"]
     what_to_do: Text
     why: Text
     sources: SourceKeys
+    when: Optional[Condition] = None
     excluded_techniques: tuple[TechniqueId, ...] = ()
     pressure: Optional[Literal["light", "light_moderate", "moderate"]] = None
     position: Optional[Position] = None
     positions_excluded: tuple[Position, ...] = ()
     area: Optional[Text] = None
+    urgency: Optional[Urgency] = None
+    referral: Optional[Referral] = None
+    fact_ids: tuple[str, ...] = ()
+
+    def check(self):
+        if self.category == "systemic" and self.action != "postpone_and_refer":
+            yield "action", "a systemic contraindication must postpone_and_refer"
+        if self.position is not None and self.position in self.positions_excluded:
+            yield "position", "the suggested position is also excluded"
+        if (self.urgency is None) != (self.referral is None):
+            yield "referral", "give urgency and referral together"
 
 
 @dataclass(frozen=True)
@@ -111,7 +140,7 @@ class Accuracy:
     setting: Literal["surgical", "primary_care", "specialist", "mixed"]
     reference_standard: Text
     sensitivity: Annotated[float, Range(0, 1)]
-    specificity: Annotated[float, Range(0, 1)]
+    specificity: Optional[Annotated[float, Range(0, 1)]] = None
     n: Optional[int] = None
     note: Optional[Text] = None
 
@@ -127,3 +156,165 @@ class SpecialTest:
     caveat: Text
     sources: SourceKeys
     scope_note: Optional[Text] = None
+    fact_ids: tuple[str, ...] = ()
+
+
+# ---- presentations given as data (intake answers, vignettes) ----------------------------------------
+@dataclass(frozen=True)
+class FindingEntry:
+    """One finding of a presentation: ``{finding: fever, value: true}``."""
+
+    finding: FindingId
+    value: Union[bool, float]
+
+
+@dataclass(frozen=True)
+class IntakeQuestion:
+    id: Id
+    topic: Literal["opening", "onset", "distribution", "aggravating", "easing", "sitting_walking",
+                   "pattern_24h", "history", "medication", "red_flags", "general_health", "goals"]
+    ask: Annotated[str, MinLen(1), Doc("The question as the therapist asks it.")]
+    answer: Annotated[str, MinLen(1), Doc("What this client answers.")]
+    changes: Annotated[str, MinLen(1), Doc("What the answer changes in the therapist's reasoning.")]
+    sources: SourceKeys
+    findings: tuple[FindingEntry, ...] = ()
+    essential: bool = False
+
+
+@dataclass(frozen=True)
+class IntakeClient:
+    """A client for the intake-conversation widget: the questions a student may ask and the answers."""
+
+    id: Id
+    name: Text
+    opening: Annotated[str, MinLen(1), Doc("What the client says when they arrive.")]
+    questions: Annotated[tuple[IntakeQuestion, ...], MinLen(3)]
+    summary: Annotated[str, MinLen(1), Doc("The tutor's summary once the conversation is over.")]
+    sources: SourceKeys
+
+    def check(self):
+        seen = set()
+        for i, q in enumerate(self.questions):
+            if q.id in seen:
+                yield f"questions[{i}].id", f"duplicate question id {q.id!r}"
+            seen.add(q.id)
+
+
+@dataclass(frozen=True)
+class TriageFeedback:
+    answer: Triage
+    text: Text
+
+
+@dataclass(frozen=True)
+class Vignette:
+    """A short triage vignette: the story, its findings and the urgency the reasoning must give
+    (a course check runs the screening on ``findings`` and compares with ``expected``)."""
+
+    id: Id
+    title: Text
+    story: Text
+    findings: tuple[FindingEntry, ...]
+    expected: Triage
+    explanation: Text
+    feedback: Annotated[tuple[TriageFeedback, ...], Doc("One explained reply for each of the four answers.")]
+    sources: SourceKeys
+    teaching_point: Optional[Text] = None
+
+    def check(self):
+        answers = [f.answer for f in self.feedback]
+        for a in ("emergency", "urgent", "routine", "none"):
+            if a not in answers:
+                yield "feedback", f"needs feedback for the answer {a!r}"
+        if len(set(answers)) != len(answers):
+            yield "feedback", "one feedback per answer"
+
+
+def check_screening_data(course):
+    """Whole-course checks for the screening data (registered with the vignettes collection):
+
+    - comparisons in conditions fit the finding's type and range;
+    - red-flag findings are never used in ``none_of``, with ``at_most`` or as ``equals: false`` in a red-flag
+      rule or a contraindication, so adding a red-flag finding can never lower urgency or remove a caution;
+    - caution findings are never used in ``none_of`` of a contraindication (adding a caution never lifts one);
+    - presentations in intake and vignettes are valid, and every vignette's expected urgency is the
+      urgency the screening gives.
+    """
+    findings = course.findings
+
+    def term_problems(term, where):
+        fid = term if isinstance(term, str) else term.finding
+        spec = findings.get(fid)
+        if spec is None or isinstance(term, str):
+            return
+        if term.equals is not None:
+            if spec.type == "bool" and not isinstance(term.equals, bool):
+                yield where, f"{fid} is true/false: equals must be true or false"
+            if spec.type != "bool" and isinstance(term.equals, bool):
+                yield where, f"{fid} is a number: equals must be a number"
+        for name in ("at_least", "at_most"):
+            v = getattr(term, name)
+            if v is None:
+                continue
+            if spec.type == "bool":
+                yield where, f"{fid} is true/false: use equals, not {name}"
+            elif (spec.min is not None and v < spec.min) or (spec.max is not None and v > spec.max):
+                yield where, f"{name} {v:g} is outside the range of {fid}"
+
+    def monotone_problems(cond, where, guarded):
+        for i, term in enumerate(cond.none_of):
+            fid = term if isinstance(term, str) else term.finding
+            spec = findings.get(fid)
+            if spec is not None and spec.group in guarded:
+                yield (f"{where}.none_of[{i}]",
+                       f"{fid} is a {spec.group} finding: it must not appear in none_of (adding it would lower "
+                       "the safety response)")
+        for part in ("all_of", "any_of"):
+            for i, term in enumerate(getattr(cond, part)):
+                if isinstance(term, str):
+                    continue
+                spec = findings.get(term.finding)
+                if spec is None or spec.group not in guarded:
+                    continue
+                if term.at_most is not None or term.equals is False:
+                    yield (f"{where}.{part}[{i}]",
+                           f"{term.finding} is a {spec.group} finding: test its presence or a lower bound only")
+
+    def cond_problems(cond, where, guarded):
+        for part in ("all_of", "any_of", "none_of"):
+            for i, term in enumerate(getattr(cond, part)):
+                yield from term_problems(term, f"{where}.{part}[{i}]")
+        yield from monotone_problems(cond, where, guarded)
+
+    for rf in course.red_flags:
+        for j, rule in enumerate(rf.rules):
+            for path, msg in cond_problems(rule.when, f"rules[{j}].when", ("red_flag",)):
+                yield "red_flags", rf.id, path, msg
+    for ci in course.contraindications:
+        if ci.when is not None:
+            for path, msg in cond_problems(ci.when, "when", ("red_flag", "caution")):
+                yield "contraindications", ci.id, path, msg
+
+    from ..reasoning.findings import PresentationError, findings_dict
+
+    for client in course.intake:
+        for i, q in enumerate(client.questions):
+            try:
+                findings_dict(q.findings, course)
+            except PresentationError as e:
+                yield "intake", client.id, f"questions[{i}].findings", str(e)
+    for v in course.vignettes:
+        try:
+            f = findings_dict(v.findings, course)
+        except PresentationError as e:
+            yield "vignettes", v.id, "findings", str(e)
+            continue
+        from ..reasoning.screening import screen
+
+        try:
+            got = screen(f, course).urgency
+        except Exception as e:  # a broken rule set must be reported, not crash the loader
+            yield "vignettes", v.id, "expected", f"the screening failed: {type(e).__name__}: {e}"
+            continue
+        if got != v.expected:
+            yield "vignettes", v.id, "expected", f"the screening gives {got!r}, not {v.expected!r}"

@@ -41,3 +41,19 @@ def validate_findings(findings: Mapping[str, object], course) -> dict:
                 raise PresentationError(key, f"{value!r} is out of range (allowed {rng})")
         out[key] = value
     return out
+
+
+def findings_dict(entries, course) -> dict:
+    """A presentation given as data (a sequence of ``{finding, value}`` entries, e.g. a vignette's
+    ``findings``) as a validated dict; whole numbers become ``int`` for int findings.
+    Raises :class:`PresentationError` as :func:`validate_findings` does."""
+    raw = {}
+    for e in entries:
+        value = e.value
+        spec = course.findings.get(e.finding)
+        if spec is not None and spec.type == "int" and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if e.finding in raw:
+            raise PresentationError(e.finding, "given twice")
+        raw[e.finding] = value
+    return validate_findings(raw, course)

@@ -1,20 +1,144 @@
-"""Red-flag and systemic-contraindication screening (placeholder until the screening work lands).
+"""The screening half of ``recommend``: red flags and systemic contraindications.
 
-``screen(findings, course) -> ScreenResult``: urgency, treat_today, reasons, referrals.
+``screen(findings, course) -> ScreenResult`` decides the urgency of referral, whether it is safe to
+treat today, the reasons (each with its sources) and the referrals (most urgent first). Every rule comes
+from ``data/red_flags.yaml`` and ``data/contraindications.yaml``; nothing clinical is written here, so an
+instructor can adapt the rules to a local referral pathway and re-validate.
+
+The decision, for a validated presentation ``findings``:
+
+1. every red-flag rule whose condition holds fires; the urgency is the highest urgency of the fired
+   rules (``none`` when no rule fires);
+2. every contraindication whose condition holds applies; a **systemic** one means no treatment today, and
+   one with its own ``urgency`` and ``referral`` adds that referral (and raises the urgency to at least it);
+3. ``treat_today`` is False when the urgency is ``emergency`` or ``urgent``, or when a systemic
+   contraindication applies.
+
+Adding a red-flag finding can only make more rules fire (a course check forbids red-flag findings in
+``none_of``), so it never lowers urgency.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
+
+from ..conditions import compile_condition, matched
+
+URGENCY_RANK = {"none": 0, "routine": 1, "urgent": 2, "emergency": 3}
+NOT_TODAY = frozenset({"emergency", "urgent"})
 
 
 @dataclass(frozen=True)
 class ScreenResult:
+    """What the screening decided. ``reasons`` and ``referrals`` use the types of
+    :mod:`sciatica_course.reasoning` (Reason, Referral); ``referrals`` are most urgent first."""
+
     urgency: str
     treat_today: bool
     reasons: tuple = ()
     referrals: tuple = ()
-    systemic: tuple = ()        # ids of systemic contraindications that apply
+    systemic: tuple = ()            # ids of systemic contraindications that apply
+    fired: tuple = ()               # ids of the red-flag rules that fired, most urgent first
+    contraindications: tuple = ()   # ids of every contraindication that applies (systemic, local, caution)
+
+    @property
+    def referral(self):
+        """The most urgent referral, or None."""
+        return self.referrals[0] if self.referrals else None
 
 
-def screen(findings: dict, course) -> ScreenResult:
-    return ScreenResult(urgency="none", treat_today=True)
+@dataclass(frozen=True)
+class _Rule:
+    flag: object
+    rule: object
+    rank: int
+    order: int
+    pred: object
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rules: tuple
+    contraindications: tuple       # (record, predicate)
+
+
+_CACHE: dict = {}
+
+
+def _compiled(course) -> _Compiled:
+    hit = _CACHE.get(id(course))
+    if hit is not None and hit[0] is course:
+        return hit[1]
+    rules = []
+    for rf in course.red_flags:
+        for rule in rf.rules:
+            rules.append(_Rule(rf, rule, URGENCY_RANK[rule.urgency], len(rules), compile_condition(rule.when)))
+    cis = tuple((ci, compile_condition(ci.when)) for ci in course.contraindications)
+    comp = _Compiled(tuple(rules), cis)
+    if len(_CACHE) >= 8:
+        _CACHE.clear()
+    _CACHE[id(course)] = (course, comp)
+    return comp
+
+
+def _labels(ids, course) -> str:
+    return ", ".join(course.findings[i].label if i in course.findings else i for i in ids)
+
+
+def screen(findings: Mapping[str, object], course) -> ScreenResult:
+    """Screen a validated presentation (see the module docstring for the decision)."""
+    from . import Reason, Referral
+
+    comp = _compiled(course)
+    fired = [r for r in comp.rules if r.pred(findings)]
+    fired.sort(key=lambda r: (-r.rank, r.order))
+    rank = fired[0].rank if fired else 0
+    reasons = []
+    referrals = []
+    for r in fired:
+        rule, flag = r.rule, r.flag
+        why = _labels(matched(rule.when, findings), course)
+        reasons.append(Reason(text=f"{flag.condition} — {rule.urgency.upper()}: {rule.explanation} "
+                                   f"(Findings: {why}.)",
+                              sources=tuple(rule.sources), kind="red_flag", rule=rule.id))
+        ref = rule.referral
+        referrals.append(Referral(where=ref.where, timeframe=ref.timeframe, say=ref.say, do=ref.do,
+                                  condition=flag.condition, rule=rule.id, urgency=rule.urgency,
+                                  sources=tuple(rule.sources)))
+    applying = [ci for ci, pred in comp.contraindications if pred(findings)]
+    systemic = tuple(ci.id for ci in applying if ci.category == "systemic")
+    extra = []
+    for ci in applying:
+        if ci.category != "systemic":
+            continue
+        reasons.append(Reason(text=f"{ci.name} — no massage today: {ci.what_to_do} {ci.why}",
+                              sources=tuple(ci.sources), kind="contraindication", rule=ci.id))
+        if ci.referral is not None and ci.urgency is not None:
+            ref = ci.referral
+            extra.append((URGENCY_RANK[ci.urgency],
+                          Referral(where=ref.where, timeframe=ref.timeframe, say=ref.say, do=ref.do,
+                                   condition=ci.name, rule=ci.id, urgency=ci.urgency,
+                                   sources=tuple(ci.sources))))
+    if extra:
+        rank = max(rank, max(x[0] for x in extra))
+        referrals = sorted(referrals + [x[1] for x in extra], key=lambda ref: -URGENCY_RANK[ref.urgency])
+    urgency = next(k for k, v in URGENCY_RANK.items() if v == rank)
+    treat_today = urgency not in NOT_TODAY and not systemic
+    return ScreenResult(urgency=urgency, treat_today=treat_today, reasons=tuple(reasons),
+                        referrals=tuple(referrals), systemic=systemic,
+                        fired=tuple(r.rule.id for r in fired),
+                        contraindications=tuple(ci.id for ci in applying))
+
+
+def rules_in_force(course) -> list[dict]:
+    """Every red-flag rule as a plain dict (condition, rule id, urgency, when in words, referral, sources),
+    in file order: for tables, the lesson and the report of the rules in force."""
+    from ..conditions import describe
+
+    out = []
+    for rf in course.red_flags:
+        for rule in rf.rules:
+            out.append({"condition": rf.condition, "flag": rf.id, "rule": rule.id, "urgency": rule.urgency,
+                        "when": describe(rule.when, course), "where": rule.referral.where,
+                        "timeframe": rule.referral.timeframe, "sources": tuple(rule.sources)})
+    return out
