@@ -10,6 +10,8 @@ import sys
 COMMAND_MODULES = (
     "sciatica_course.commands.data",       # validate, export, schema
     "sciatica_course.commands.lab",        # lab
+    "sciatica_course.commands.instructor", # new-case, case-map, present, class-report
+    "sciatica_course.commands.progress",   # progress export/import/show/name
 )
 
 

@@ -652,7 +652,11 @@ class Store:
             return [r[0] for r in conn.execute("PRAGMA integrity_check")]
 
     def status(self) -> dict:
-        """Where the store is and what it holds (for ``progress show`` and the dashboard)."""
+        """Where the store is and what it holds (for ``progress show`` and the dashboard). Looking does not
+        create a store: with no file yet, the counts are zero."""
+        if not self.path.exists():
+            return {"path": str(self.path), "schema_version": None, "student": "", "answers": 0,
+                    "case_attempts": 0, "lessons": 0, "lessons_completed": {}, "notices": notices()}
         counts = self.counts()
         return {"path": str(self.path), "schema_version": self.schema_version(), "student": self.student_name(),
                 **counts, "lessons_completed": self.completed_lessons(), "notices": notices()}
