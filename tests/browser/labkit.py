@@ -1,0 +1,349 @@
+"""Driving a real JupyterLab in headless Chromium: shared by the browser tests and `make bench`.
+
+One :class:`LabServer` (started on a free port of 127.0.0.1 with temporary HOME, settings, workspaces
+and runtime folders; no token; stopped by its own process id) and one :class:`Lab` page that opens
+notebooks through JupyterLab's own commands (the app is loaded once; each notebook gets a fresh kernel).
+Nothing here writes inside the repository: notebooks are served from a temporary copy.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("SCIATICA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+PROBE_KERNEL = "sciatica-probe"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def notebook_paths(root: Path | None = None) -> list[Path]:
+    """Every notebook under notebooks/ (instructor/ included), checkpoints left out, sorted."""
+    root = root or REPO / "notebooks"
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def write_notebook(path: Path, cells: list[str], kernel: str = "python3") -> Path:
+    """A minimal nbformat-4 notebook of code cells (used for probes and floors)."""
+    nb = {"nbformat": 4, "nbformat_minor": 5,
+          "metadata": {"kernelspec": {"name": kernel, "display_name": kernel, "language": "python"},
+                       "language_info": {"name": "python"}},
+          "cells": [{"cell_type": "code", "id": f"c{i}", "metadata": {}, "execution_count": None,
+                     "outputs": [], "source": src} for i, src in enumerate(cells)]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(nb, indent=1))
+    return path
+
+
+def probe_data(tmp: Path, items_yaml: str) -> Path:
+    """A copy of data/ with extra quiz items appended (for probes); returns the folder."""
+    dst = tmp / "probe-data"
+    shutil.copytree(REPO / "data", dst)
+    q = dst / "quizzes.yaml"
+    text = q.read_text()
+    if text.strip() in ("", "[]"):
+        text = ""
+    q.write_text(text.rstrip("\n") + ("\n" if text.strip() else "") + items_yaml)
+    return dst
+
+
+@dataclass
+class LabServer:
+    """JupyterLab started on 127.0.0.1 for the tests; ``root`` is the folder it serves."""
+    tmp: Path
+    root: Path
+    env_extra: dict = field(default_factory=dict)
+    kernels: dict = field(default_factory=dict)     # extra kernelspecs: name -> env
+    port: int = 0
+    proc: subprocess.Popen | None = None
+    log: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> "LabServer":
+        home = self.tmp / "home"
+        dirs = {"HOME": home, "JUPYTER_CONFIG_DIR": home / "jupyter-config",
+                "JUPYTER_DATA_DIR": home / "jupyter-data", "JUPYTER_RUNTIME_DIR": home / "jupyter-runtime",
+                "JUPYTERLAB_SETTINGS_DIR": home / "lab-settings",
+                "JUPYTERLAB_WORKSPACES_DIR": home / "lab-workspaces",
+                "IPYTHONDIR": home / "ipython", "MPLCONFIGDIR": home / "mpl"}
+        for d in dirs.values():
+            Path(d).mkdir(parents=True, exist_ok=True)
+        settings = Path(dirs["JUPYTERLAB_SETTINGS_DIR"])
+        _write_json(settings / "@jupyterlab/apputils-extension/notification.jupyterlab-settings",
+                    {"fetchNews": "false", "checkForUpdates": False})
+        # Every cell stays in the DOM so rendered outputs can be counted and scanned.
+        _write_json(settings / "@jupyterlab/notebook-extension/tracker.jupyterlab-settings",
+                    {"windowingMode": "none"})
+        for name, kenv in self.kernels.items():
+            _write_json(Path(dirs["JUPYTER_DATA_DIR"]) / "kernels" / name / "kernel.json",
+                        {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                         "display_name": name, "language": "python", "env": kenv})
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_"))}
+        env.update({k: str(v) for k, v in dirs.items()})
+        env.setdefault("MPLBACKEND", "Agg")
+        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        env.update({k: str(v) for k, v in self.env_extra.items()})
+        self.port = free_port()
+        self.log = self.tmp / "jupyterlab.log"
+        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
+               "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+               f"--ServerApp.root_dir={self.root}", "--ServerApp.terminals_enabled=False",
+               "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--ServerApp.log_level=WARN"]
+        self.proc = subprocess.Popen(cmd, env=env, cwd=str(self.root), stdout=open(self.log, "wb"),
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited with {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/api/status", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"JupyterLab did not answer on {self.url} within {timeout}s:\n"
+                           f"{self.log.read_text()[-3000:]}")
+
+    def stop(self):
+        """Shut down the kernels through the API, then stop the server by its own process id."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        try:
+            with urllib.request.urlopen(self.url + "/api/kernels", timeout=5) as r:
+                for k in json.load(r):
+                    req = urllib.request.Request(f"{self.url}/api/kernels/{k['id']}", method="DELETE")
+                    urllib.request.urlopen(req, timeout=10).close()
+        except OSError:
+            pass
+        os.kill(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(5)
+
+
+def _write_json(path: Path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+
+
+# ---------------------------------------------------------------------------------------------
+# In-page helpers. `window.jupyterapp` exists because of expose_app_in_browser.
+_JS_SETUP = """
+() => { window.__sc = window.__sc || {iopub: {}, dialogs: []}; return true; }
+"""
+
+_JS_OPEN = """
+async ({path, kernel}) => {
+  const app = window.jupyterapp;
+  await app.restored;
+  const opts = {path, factory: 'Notebook'};
+  if (kernel) opts.kernel = {name: kernel};
+  const w = await app.commands.execute('docmanager:open', opts);
+  await w.context.ready;
+  await w.sessionContext.ready;
+  const log = window.__sc.iopub[path] = [];
+  w.sessionContext.iopubMessage.connect((_, msg) => {
+    const t = msg.header.msg_type;
+    if (t === 'error') log.push({type: 'error', text: msg.content.ename + ': ' + msg.content.evalue});
+    else if (t === 'stream' && msg.content.name === 'stderr') log.push({type: 'stderr', text: msg.content.text});
+  });
+  app.shell.activateById(w.id);
+  return w.id;
+}
+"""
+
+_JS_KERNEL_IDLE = """
+(path) => {
+  const app = window.jupyterapp;
+  const w = app.shell.currentWidget;
+  if (!w || !w.context || w.context.path !== path) return false;
+  const k = w.sessionContext.session && w.sessionContext.session.kernel;
+  return !!k && k.status === 'idle' && k.connectionStatus === 'connected';
+}
+"""
+
+_JS_RUN_ALL = """
+async (path) => {
+  const app = window.jupyterapp;
+  const w = app.shell.currentWidget;
+  if (w.context.path !== path) throw new Error('not the current notebook: ' + path);
+  await app.commands.execute('notebook:run-all-cells');
+  return true;
+}
+"""
+
+_JS_DONE = """
+(path) => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const k = w.sessionContext.session && w.sessionContext.session.kernel;
+  if (!k || k.status !== 'idle') return false;
+  // every code cell has run (or an error stopped the run: then the error is reported)
+  const cells = w.content.widgets.filter(c => c.model.type === 'code');
+  const errored = (window.__sc.iopub[path] || []).some(e => e.type === 'error');
+  return errored || cells.every(c => c.model.executionCount !== null && c.promptNode.textContent.indexOf('*') < 0);
+}
+"""
+
+_JS_REPORT = """
+(path) => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const out = {cells: 0, unexecuted: 0, errors: [], stderr: [], declared_widgets: 0, rendered_widgets: 0,
+               widget_errors: [], iopub: window.__sc.iopub[path] || []};
+  w.content.widgets.forEach((c, i) => {
+    if (c.model.type !== 'code') return;
+    out.cells += 1;
+    if (c.model.executionCount === null) out.unexecuted += 1;
+    const outputs = c.model.outputs.toJSON();
+    for (const o of outputs) {
+      if (o.output_type === 'error') out.errors.push(`cell ${i}: ${o.ename}: ${o.evalue}`);
+      if (o.output_type === 'stream' && o.name === 'stderr') out.stderr.push(`cell ${i}: ${o.text}`);
+      if (o.data && o.data['WIDGET_MIME']) out.declared_widgets += 1;
+    }
+    const area = c.node.querySelector('.jp-OutputArea');
+    if (area) {
+      out.rendered_widgets += area.querySelectorAll(
+        '.jp-OutputArea-output > .jupyter-widgets').length;
+      const text = area.textContent;
+      if (text.indexOf('Error displaying widget') >= 0) out.widget_errors.push(`cell ${i}: Error displaying widget`);
+      area.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]').forEach(
+        e => out.stderr.push(`cell ${i} (page): ${e.textContent.slice(0, 300)}`));
+    }
+  });
+  return out;
+}
+""".replace("WIDGET_MIME", WIDGET_MIME)
+
+_JS_CLOSE = """
+async (path) => {
+  const app = window.jupyterapp;
+  const w = app.shell.widgets('main') ? Array.from(app.shell.widgets('main')).find(
+      x => x.context && x.context.path === path) : null;
+  if (!w) return false;
+  try { await w.sessionContext.shutdown(); } catch (e) {}
+  w.context.model.dirty = false;
+  w.dispose();
+  return true;
+}
+"""
+
+
+class Lab:
+    """One Chromium page with JupyterLab loaded once; notebooks are opened through its commands."""
+
+    def __init__(self, browser, server: LabServer, viewport=(1280, 900)):
+        self.server = server
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.page = self.context.new_page()
+        self.dialogs: list[str] = []
+        self.page_errors: list[str] = []
+        self.page.on("dialog", self._on_dialog)
+        self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+        self.page.goto(server.url + "/lab?reset", wait_until="domcontentloaded")
+        self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=60_000)
+        self.page.evaluate("async () => { await window.jupyterapp.restored; return true; }")
+        self.page.evaluate(_JS_SETUP)
+
+    def _on_dialog(self, dialog):
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def open(self, path: str, kernel: str | None = None, timeout: float = 60):
+        """Open a notebook (path relative to the served root) with a fresh kernel; wait until it is idle."""
+        self.page.evaluate(_JS_SETUP)
+        self.page.evaluate(_JS_OPEN, {"path": path, "kernel": kernel})
+        self.page.wait_for_function(_JS_KERNEL_IDLE, arg=path, timeout=timeout * 1000, polling=100)
+
+    def run_all(self, path: str, timeout: float = 120) -> dict:
+        """Run All, wait until every cell ran and the kernel is idle and outputs have rendered; return a report."""
+        self.page.evaluate(_JS_RUN_ALL, path)
+        self.page.wait_for_function(_JS_DONE, arg=path, timeout=timeout * 1000, polling=100)
+        return self.settle(path)
+
+    def settle(self, path: str, timeout: float = 20) -> dict:
+        """Wait until the widget views declared in the outputs are rendered (or time out) and report."""
+        deadline = time.monotonic() + timeout
+        report = self.report(path)
+        while time.monotonic() < deadline:
+            if report["rendered_widgets"] >= report["declared_widgets"] or report["widget_errors"]:
+                break
+            self.page.wait_for_timeout(100)
+            report = self.report(path)
+        return report
+
+    def report(self, path: str) -> dict:
+        return self.page.evaluate(_JS_REPORT, path)
+
+    def iopub(self, path: str) -> list:
+        return self.page.evaluate("(p) => window.__sc.iopub[p] || []", path)
+
+    def close(self, path: str):
+        self.page.evaluate(_JS_CLOSE, path)
+
+    def notebook(self):
+        """The current notebook panel's DOM root (a Playwright locator)."""
+        return self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first
+
+    def shutdown(self):
+        self.context.close()
+
+
+def launch_browser(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def temp_dir(prefix: str = "sciatica-browser-") -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+# ---------------------------------------------------------------------------------------------
+# Accessibility: axe-core (axe-playwright-python ships axe.min.js; no network).
+COURSE_CONTENT = [".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output",
+                  ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownOutput"]
+FAILING_IMPACTS = ("serious", "critical")
+
+
+def axe_scan(page, include: list[str] | None = None, exclude: list[str] | None = None) -> list[dict]:
+    """Violations found by axe-core in the page (or only in / outside the given selectors), simplified."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = {}
+    if include:
+        context["include"] = [[s] for s in include]
+    if exclude:
+        context["exclude"] = [[s] for s in exclude]
+    results = Axe().run(page, context=context or None, options={"resultTypes": ["violations"]})
+    out = []
+    for v in results.response.get("violations", []):
+        nodes = v.get("nodes", [])
+        out.append({"id": v["id"], "impact": v.get("impact") or "minor", "help": v.get("help", ""),
+                    "nodes": len(nodes),
+                    "example": (nodes[0].get("html", "")[:160] if nodes else ""),
+                    "targets": [n.get("target") for n in nodes[:5]]})
+    return out

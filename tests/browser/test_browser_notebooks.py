@@ -1,0 +1,147 @@
+"""Every notebook in notebooks/ (found automatically) as a student meets it: JupyterLab in headless
+Chromium, a fresh kernel, Run All, then no error output anywhere, every declared widget rendered, a real
+interaction through the page by role and accessible name, and an axe-core scan of what the course renders.
+
+To add a lesson-specific interaction, add a function ``(page_scope, ctx) -> None`` to INTERACTIONS under the
+notebook's file name (without .ipynb). Every lesson also gets the generic quiz interaction.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import labkit
+from suite import REPORT, SOURCE, is_benign, notebook_ids
+
+class Rendered:
+    """A notebook opened and run in the page, with what was found."""
+
+    def __init__(self, path: str, lab, report: dict, seconds: float):
+        self.path, self.lab, self.report, self.seconds = path, lab, report, seconds
+        self.stem = path.rsplit("/", 1)[-1].removesuffix(".ipynb")
+        self.instructor = path.startswith("instructor/")
+
+    @property
+    def page(self):
+        return self.lab.page
+
+    def scope(self):
+        return self.lab.notebook()
+
+    def problems(self) -> list[str]:
+        """Error output anywhere: cell outputs, stderr in the page, widget errors, kernel iopub (widget callbacks)."""
+        r = self.report
+        found = [*r["errors"], *r["stderr"], *r["widget_errors"]]
+        found += [f"kernel {e['type']}: {e['text'].strip()[:300]}" for e in self.lab.iopub(self.path)
+                  if not is_benign(e)]
+        if r["unexecuted"]:
+            found.append(f"{r['unexecuted']} code cell(s) did not run")
+        return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Interactions
+def answer_a_quiz(nb: Rendered, course) -> str:
+    """Choose an option of an explained quiz question by its accessible name; the feedback must explain
+    every option ("Correct answer" / "Not this one") and mark the student's answer."""
+    names = nb.page.evaluate(
+        "(sel) => Array.from(document.querySelectorAll(sel + ' button')).map(b => b.textContent.trim())",
+        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    counts = {}
+    for n in names:
+        counts[n] = counts.get(n, 0) + 1
+    lesson = lesson_id(nb, course)
+    items = sorted(course.quizzes, key=lambda q: q.lesson != lesson)   # this lesson's items first
+    for item in items:
+        texts = [o.text.strip() for o in item.options]
+        if all(counts.get(t) == 1 for t in texts):
+            break
+    else:
+        raise AssertionError(f"{nb.path}: no quiz question of data/quizzes.yaml is shown with one button per "
+                             f"option (buttons seen: {sorted(counts)[:20]})")
+    wrong = next(o for o in item.options if not o.correct)
+    scope = nb.scope()
+    button = scope.get_by_role("button", name=wrong.text.strip(), exact=True)
+    button.scroll_into_view_if_needed()
+    button.click()
+    feedback = scope.get_by_role("status").filter(has_text="your answer").filter(has_text=wrong.text.strip())
+    feedback.first.wait_for(timeout=10_000)
+    text = feedback.first.inner_text()
+    assert "Correct answer" in text and "Not this one" in text, text
+    return f"quiz {item.id}: chose {wrong.id!r}, feedback explained every option"
+
+
+# notebook file name without .ipynb -> extra interactions (each: (Rendered, course) -> description)
+INTERACTIONS: dict[str, list] = {
+}
+
+
+def lesson_id(nb: Rendered, course) -> str | None:
+    for lesson in course.lessons:
+        if lesson.notebook == nb.path:
+            return lesson.id
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module", params=notebook_ids())
+def rendered(request, lab):
+    path = request.param
+    t0 = time.monotonic()
+    lab.open(path)
+    report = lab.run_all(path, timeout=150)
+    seconds = round(time.monotonic() - t0, 1)
+    REPORT["notebooks"].setdefault(path, {})["run_s"] = seconds
+    yield Rendered(path, lab, report, seconds)
+    lab.close(path)
+
+
+def test_runs_without_error_output(rendered):
+    problems = rendered.problems()
+    assert not problems, f"{rendered.path} shows error output:\n" + "\n".join(problems)
+
+
+def test_widgets_render(rendered):
+    r = rendered.report
+    assert not r["widget_errors"], r["widget_errors"]
+    assert r["rendered_widgets"] >= r["declared_widgets"], (
+        f"{rendered.path}: {r['declared_widgets']} widget output(s) declared, {r['rendered_widgets']} rendered")
+    if rendered.instructor or "widgets" not in _sources(rendered.path):
+        return
+    assert r["declared_widgets"] > 0 and r["rendered_widgets"] > 0, f"{rendered.path}: no widget rendered"
+
+
+def test_interaction(rendered, course):
+    funcs = list(INTERACTIONS.get(rendered.stem, []))
+    if not rendered.instructor or _has_quiz(rendered):
+        funcs.insert(0, answer_a_quiz)
+    if not funcs:
+        pytest.skip("instructor notebook without quiz questions or listed interactions")
+    done = [f(rendered, course) for f in funcs]
+    REPORT["notebooks"][rendered.path]["interactions"] = done
+    # the callbacks ran without leaving an error in the kernel either
+    problems = rendered.problems()
+    assert not problems, "error output after interacting:\n" + "\n".join(problems)
+
+
+def test_accessibility_of_course_content(rendered):
+    violations = labkit.axe_scan(rendered.page, include=labkit.COURSE_CONTENT)
+    REPORT["notebooks"][rendered.path]["axe"] = violations
+    if REPORT["chrome"] is None:   # JupyterLab's own chrome: reported once, never failed on
+        REPORT["chrome"] = labkit.axe_scan(rendered.page, exclude=labkit.COURSE_CONTENT)
+    bad = [v for v in violations if v["impact"] in labkit.FAILING_IMPACTS]
+    assert not bad, "serious/critical accessibility violations in course content:\n" + "\n".join(
+        f"[{v['impact']}] {v['id']}: {v['help']} ({v['nodes']} nodes) e.g. {v['example']}" for v in bad)
+
+
+def _sources(path: str) -> str:
+    import json
+
+    nb = json.loads((SOURCE / path).read_text())
+    return "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                     for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def _has_quiz(nb: Rendered) -> bool:
+    return "quiz" in _sources(nb.path)
