@@ -41,6 +41,7 @@ OUTPUT_FILES = {
     "unsafe_choices.csv": "unsafe and critical choices, most common first",
     "calibration.csv": "share of safe choices at each confidence level",
     "case_scores.csv": "scores per case",
+    "gates.csv": "must-ask gates hit: steps opened before the required questions were asked",
     "skipped.csv": "files that were not used, with the reason",
 }
 
@@ -313,9 +314,10 @@ def attempts_frame(data: ClassData, text: CaseText | None = None):
             "steps": len(a["steps"]),
             "unsafe_choices": sum(1 for s in _chosen(a, text) if s["safety"] == "unsafe"),
             "critical_choices": sum(1 for s in _chosen(a, text) if s["safety"] == "critical"),
+            "gates_hit": sum(1 for s in a["steps"] if s["kind"] == "gate"),
             "file": a["file"]})
     cols = ["student", "case_id", "case", "uid", "finished_at", "exam_mode", "score", "max_score", "percent",
-            "steps", "unsafe_choices", "critical_choices", "file"]
+            "steps", "unsafe_choices", "critical_choices", "gates_hit", "file"]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -328,6 +330,8 @@ def _chosen(a: dict, text: CaseText) -> list[dict]:
     out, seen = [], set()
     flagged = {(f["step_id"], f["choice_id"]): f["safety"] for f in a["safety_flags"]}
     for s in a["steps"]:
+        if s["kind"] == "gate":       # a must-ask gate event: the listed ids were NOT asked; not a choice
+            continue
         step_flags = {flagged[(s["step_id"], c)] for c in s["choice_ids"] if (s["step_id"], c) in flagged}
         for cid in s["choice_ids"]:
             exact = True
@@ -424,7 +428,7 @@ def decisions_frame(data: ClassData):
 
     rows = [{"student": a["student"], "case_id": a["case_id"], "uid": a["uid"], "step_id": s["step_id"],
              "kind": s["kind"], "safety": s["safety"], "points": s["points"], "confidence": s["confidence"]}
-            for a in data.attempts for s in a["steps"]]
+            for a in data.attempts for s in a["steps"] if s["kind"] != "gate"]
     df = pd.DataFrame(rows, columns=["student", "case_id", "uid", "step_id", "kind", "safety", "points",
                                      "confidence"])
     df["confidence"] = df["confidence"].astype("Int64")
@@ -496,6 +500,37 @@ def gradebook(data: ClassData, text: CaseText | None = None):
     return pd.DataFrame(rows, columns=cols)
 
 
+def gates(data: ClassData, text: CaseText | None = None):
+    """Must-ask gates hit: a student tried to open a step (e.g. the plan) before asking the questions it
+    requires. Per case, gated step and missing question: how many times, by how many students."""
+    import pandas as pd
+
+    text = text or CaseText()
+    counts: dict = {}
+    for a in data.attempts:
+        for s in a["steps"]:
+            if s["kind"] != "gate":
+                continue
+            for cid in s["choice_ids"] or ["(unnamed)"]:
+                r = counts.setdefault((a["case_id"], s["step_id"], cid), {"times": 0, "students": set()})
+                r["times"] += 1
+                r["students"].add(a["student"])
+    rows = [{"case_id": c, "step_id": st, "step": text.step_label(c, st), "missing_question_id": q,
+             "missing_question": _choice_anywhere(text, c, q), "times": r["times"], "students": len(r["students"])}
+            for (c, st, q), r in counts.items()]
+    df = pd.DataFrame(rows, columns=["case_id", "step_id", "step", "missing_question_id", "missing_question",
+                                     "times", "students"])
+    return df.sort_values(["times", "case_id"], ascending=[False, True], ignore_index=True) if len(df) else df
+
+
+def _choice_anywhere(text: CaseText, case_id: str, choice_id: str) -> str:
+    for step_id in text.step_order(case_id):
+        label = text.choice_label(case_id, step_id, choice_id)
+        if label != choice_id:
+            return label
+    return choice_id
+
+
 def skipped_frame(data: ClassData):
     import pandas as pd
 
@@ -517,6 +552,7 @@ class ClassReport:
     unsafe: Any
     calibration: Any
     skipped: Any
+    gates: Any = None
 
     def summary(self) -> dict:
         return {"files_read": self.data.files_read, "files_used": len(self.data.used_files),
@@ -551,6 +587,7 @@ class ClassReport:
         _write_csv(self.calibration, out / "calibration.csv")
         _write_csv(self.case_scores, out / "case_scores.csv")
         _write_csv(self.skipped, out / "skipped.csv")
+        _write_csv(self.gates, out / "gates.csv")
         page = out / "report.html"
         page.write_text(render_html(self, figures=figures), encoding="utf-8")
         return page
@@ -564,7 +601,7 @@ def build_report(folder: str | os.PathLike, course=None, data_dir=None) -> Class
     return ClassReport(data=data, text=text, attempts=attempts_frame(data, text), scores=gradebook(data, text),
                        case_scores=case_scores(data, text), choices=choice_distribution(data, text),
                        unsafe=unsafe_choices(data, text), calibration=calibration(data, text),
-                       skipped=skipped_frame(data))
+                       skipped=skipped_frame(data), gates=gates(data, text))
 
 
 def class_report(folder, out, course=None, data_dir=None, figures: bool = True) -> ClassReport:
@@ -637,6 +674,11 @@ def render_html(rep: ClassReport, figures: bool = True) -> str:
                              "attempts_reaching_step", "share_percent"]))
     else:
         parts.append("<p>No unsafe or critical choice was made.</p>")
+    if rep.gates is not None and len(rep.gates):
+        parts.append("<h3>Must-ask questions skipped</h3><p>Times a student tried to go on before asking a "
+                     "question the case requires first (the case sent them back).</p>")
+        parts.append(_table(rep.gates, "Must-ask gates hit",
+                            ["case_id", "step", "missing_question", "times", "students"]))
 
     parts.append("<h2>Confidence calibration</h2>")
     parts.append("<p>For each confidence level the students gave, the share of their decisions that were safe. A "
