@@ -1,0 +1,527 @@
+"""Widgets for lessons 05-07: the irritability classifier, the session planner, the contraindication
+sorter and the self-care chooser, plus the HTML tables those lessons show.
+
+Every widget is thin: it collects findings, calls :func:`sciatica_course.reasoning.recommend` or
+:func:`~sciatica_course.reasoning.treatment.classify_irritability`, and renders the answer into an
+``HTML`` widget's ``value`` (readable from Python in tests). Every control has a visible label that is
+also its accessible name. All text from ``data/`` goes through :mod:`sciatica_course.text`.
+"""
+from __future__ import annotations
+
+import ipywidgets as W
+
+from ..text import esc, inline
+from .common import STYLE, feedback_html, option_button
+
+LEVELS = ("low", "moderate", "high")
+LEVEL_MARK = {"low": "▽ LOW", "moderate": "◇ MODERATE", "high": "▲ HIGH"}
+URGENCY_MARK = {"emergency": "!! EMERGENCY", "urgent": "! URGENT", "routine": "→ ROUTINE", "none": "no referral"}
+SETTLE_CHOICES = (("No flare / not asked", 0), ("Within a few minutes", 5), ("15 to 60 minutes", 30),
+                  ("1 to 2 hours", 90), ("2 hours or more, or into the next day", 180))
+
+# Example presentations for the lessons (teaching examples, not clinical rules).
+EXAMPLES = {
+    "Choose an example client…": None,
+    "Ana: mild, settles fast": {"pain_score": 3, "settle_time_minutes": 5, "symptoms_below_knee": False,
+                                "weeks_since_onset": 8, "improving": True},
+    "Ben: moderate, sitting provokes it": {"pain_score": 5, "settle_time_minutes": 30, "symptoms_below_knee": True,
+                                           "weeks_since_onset": 3},
+    "Carla: high, night pain and numbness": {"pain_score": 8, "night_pain": True, "symptoms_below_knee": True,
+                                             "numbness": True, "settle_time_minutes": 180},
+    "Dina: 26 weeks pregnant, on anticoagulants": {"pain_score": 5, "symptoms_below_knee": True,
+                                                   "pregnancy_weeks": 26, "anticoagulants": True},
+    "Eli: saddle numbness and new bladder change": {"pain_score": 7, "symptoms_below_knee": True,
+                                                    "saddle_anaesthesia": True, "bladder_dysfunction": True},
+}
+
+
+def _course(course):
+    from ..loading import load_course
+
+    return course if course is not None else load_course()
+
+
+class _HTML:
+    def __init__(self, html: str):
+        self.html = html
+
+    def _repr_html_(self):
+        return self.html
+
+    def __str__(self):
+        return self.html
+
+
+def _table(caption: str, head: list[str], rows: list[list[str]]) -> _HTML:
+    th = "".join(f"<th scope='col' style='text-align:left'>{esc(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td style='text-align:left;vertical-align:top'>{c}</td>" for c in r) + "</tr>"
+                   for r in rows)
+    return _HTML(f"<table><caption>{esc(caption)}</caption><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>")
+
+
+# ---- tables ------------------------------------------------------------------------------------------
+def indicator_table(course=None) -> _HTML:
+    """The irritability indicators of ``data/irritability.yaml`` (a teaching synthesis)."""
+    from ..conditions import describe
+
+    course = _course(course)
+    rows = []
+    for lv in reversed(LEVELS):
+        for r in course.irritability:
+            if r.kind == "indicator" and r.raises_to == lv:
+                rows.append([esc(LEVEL_MARK[lv]), inline(r.label), esc(describe(r.when, course)), inline(r.explanation)])
+    return _table("Irritability indicators (a teaching synthesis, not a validated scale): the level is the highest "
+                  "level among the indicators present; low when none is present", ["Level", "Indicator", "Rule",
+                                                                                    "Why"], rows)
+
+
+def dosage_table(course=None) -> _HTML:
+    """What each irritability level means for session, pressure, position and movement."""
+    course = _course(course)
+    rows = []
+    for lv in LEVELS:
+        r = next(x for x in course.irritability if x.kind == "level" and x.level == lv)
+        d = r.dosage
+        rows.append([esc(LEVEL_MARK[lv]), inline(d.session), inline(d.pressure), inline(d.position),
+                     inline(d.movement), inline(d.aims)])
+    return _table("How irritability doses treatment (teaching synthesis: consensus, not trial evidence)",
+                  ["Level", "Session", "Pressure", "Position", "Movement", "Aim"], rows)
+
+
+def stop_rule_table(course=None) -> _HTML:
+    from ..conditions import describe
+
+    course = _course(course)
+    rows = [[inline(r.sign), inline(r.action), esc("every session" if r.when is None else describe(r.when, course))]
+            for r in course.irritability if r.kind == "stop_rule"]
+    return _table("Stop rules", ["If", "Then", "Applies"], rows)
+
+
+def contraindication_table(category: str | None = None, course=None) -> _HTML:
+    """Contraindications and cautions from ``data/contraindications.yaml``."""
+    course = _course(course)
+    names = {"postpone_and_refer": "postpone and refer", "avoid_area": "avoid the area", "adapt": "adapt"}
+    rows = []
+    for c in course.contraindications:
+        if category and c.category != category:
+            continue
+        adapt = []
+        if c.excluded_techniques:
+            adapt.append("leave out: " + ", ".join(course.techniques[t].name for t in c.excluded_techniques))
+        if c.pressure:
+            adapt.append(f"pressure: {c.pressure.replace('_', ' to ')} at most")
+        if c.position:
+            adapt.append(f"position: {c.position.replace('_', '-')}")
+        if c.positions_excluded:
+            adapt.append("not " + " or ".join(p.replace("_", "-") for p in c.positions_excluded))
+        rows.append([inline(c.name), esc(c.category), esc(names[c.action]), inline(c.what_to_do), inline(c.why),
+                     esc("; ".join(adapt) or "-")])
+    return _table("Contraindications and cautions: what to do and why", ["Condition", "Class", "Action",
+                                                                        "What to do", "Why", "Adaptations"], rows)
+
+
+def stretch_table(level: str | None = None, course=None) -> _HTML:
+    course = _course(course)
+    rows = []
+    for s in course.stretches:
+        ok = level is None or level in s.suits
+        mark = "✓ suits" if ok else "✗ not today"
+        rows.append([inline(s.name), esc(s.target), esc(", ".join(s.suits)),
+                     esc("yes - tensions the nerve" if s.neural_tension else "no"),
+                     (esc(mark) + " - " if level else "") + inline(s.why_not_otherwise)])
+    cap = "Self-care from the source articles, and the irritability each suits (teaching synthesis)"
+    if level:
+        cap += f": suggested at {level} irritability"
+    return _table(cap, ["Stretch or self-care", "Target", "Suits", "Nerve tension", "Why not otherwise"], rows)
+
+
+def evidence_table(course=None) -> _HTML:
+    """The key evidence on massage for sciatica, each with its source."""
+    course = _course(course)
+    keys = ["nice_ng59", "furlan_2015", "kngf_2021", "no_rct_massage_radicular", "vroomen_1999",
+            "konstantinou_2018", "chiu_2015", "peul_2007"]
+    rows = [[esc(course.sources[k].citation), inline(course.sources[k].supports),
+             esc(", ".join(course.sources[k].fact_ids))] for k in keys if k in course.sources]
+    return _table("What the evidence says about massage and the course of sciatica", ["Source", "Finding",
+                                                                                    "Fact IDs"], rows)
+
+
+# ---- irritability classifier --------------------------------------------------------------------------
+def _level_badge(level: str) -> str:
+    return f"<b style='font-size:1.15em'>{esc(LEVEL_MARK[level])}</b>"
+
+
+class IrritabilityClassifier(W.VBox):
+    """Set a client's story; see low / moderate / high with the deciding indicators highlighted."""
+
+    def __init__(self, course=None, figure: bool = True):
+        self.course = _course(course)
+        st = {"description_width": "initial"}
+        self.pain = W.IntSlider(value=0, min=0, max=10, description="Pain now (0-10)", style=st,
+                                continuous_update=False)
+        self.night = W.Checkbox(value=False, description="Pain at night or waking from sleep", indent=False)
+        self.rest = W.Checkbox(value=False, description="Pain at rest", indent=False)
+        self.minimal = W.Checkbox(value=False, description="Provoked by minimal activity or light pressure",
+                                  indent=False)
+        self.settle = W.Dropdown(options=list(SETTLE_CHOICES), value=0,
+                                 description="How long a flare takes to settle", style=st)
+        self.below_knee = W.Checkbox(value=False, description="Symptoms below the knee", indent=False)
+        self.numb = W.Checkbox(value=False, description="Numbness or pins and needles", indent=False)
+        self.controls = (self.pain, self.night, self.rest, self.minimal, self.settle, self.below_knee, self.numb)
+        self.result_html = W.HTML()
+        self.figure_html = W.HTML()
+        self._ax = None
+        self._figure = figure
+        for c in self.controls:
+            c.observe(lambda _ch: self.update(), names="value")
+        super().__init__([STYLE, W.HTML("<b>The client's story</b>"), *self.controls, self.result_html,
+                          self.figure_html])
+        self.add_class("sc-widget")
+        self.update()
+
+    def findings(self) -> dict:
+        f = {"pain_score": self.pain.value, "night_pain": self.night.value, "pain_at_rest": self.rest.value,
+             "provoked_by_minimal_activity": self.minimal.value, "symptoms_below_knee": self.below_knee.value,
+             "numbness": self.numb.value}
+        if self.settle.value:
+            f["settle_time_minutes"] = self.settle.value
+        return f
+
+    def set(self, **findings):
+        """Set several controls at once (a test or a lesson's worked example)."""
+        names = {"pain_score": self.pain, "night_pain": self.night, "pain_at_rest": self.rest,
+                 "provoked_by_minimal_activity": self.minimal, "settle_time_minutes": self.settle,
+                 "symptoms_below_knee": self.below_knee, "numbness": self.numb}
+        for k, v in findings.items():
+            names[k].value = v
+        return self
+
+    def update(self):
+        from ..reasoning.treatment import classify_irritability
+
+        self.result = res = classify_irritability(self.findings(), self.course)
+        rows = []
+        for lv in reversed(LEVELS):
+            for r in self.course.irritability:
+                if r.kind != "indicator" or r.raises_to != lv:
+                    continue
+                present = r.id in res.holding
+                deciding = r.id in res.deciding
+                mark = "◀ DECIDING" if deciding else ("✓ present" if present else "· absent")
+                style = "font-weight:bold;background:#F0E442" if deciding else ("" if present else "color:#555")
+                rows.append(f"<li style='{style}'>{esc(mark)} - {esc(LEVEL_MARK[lv])}: {inline(r.label)}</li>")
+        decided = (", ".join(esc(next(r.label for r in self.course.irritability if r.id == i)) for i in res.deciding)
+                   or "none of the moderate or high indicators is present")
+        self.result_html.value = feedback_html(
+            f"<p>Irritability: {_level_badge(res.level)} - decided by: {decided}.</p>"
+            f"<ul style='list-style:none;padding-left:0'>{''.join(rows)}</ul>"
+            "<p><i>Teaching synthesis, not a validated scale.</i> Irritability has no operational definition; two "
+            "physical therapists rating the same back-pain patients agreed only moderately (kappa 0.44, "
+            "prevalence-adjusted 0.50; Barakatt 2009). Treat the rating as a starting dose and re-check how the "
+            "client responds.</p>")
+        if self._figure:
+            from ..plotting.common import figure_html
+            from ..plotting.treatment import plot_irritability_levels
+
+            if self._ax is None:
+                from ..plotting.common import new_axes
+
+                self._ax = new_axes(None, figsize=(6.5, 1.9))
+            self._ax.clear()
+            plot_irritability_levels(res, ax=self._ax, course=self.course)
+            self.figure_html.value = figure_html(self._ax)
+        return res
+
+
+def irritability_classifier(course=None, **kw) -> IrritabilityClassifier:
+    return IrritabilityClassifier(course=course, **kw)
+
+
+# ---- session planner -----------------------------------------------------------------------------------
+GROUP_TITLES = (("red_flag", "Red-flag screen"), ("course", "Course and irritability"), ("caution", "Cautions"))
+
+
+def plan_html(rec, course=None) -> str:
+    """The plan of a Recommendation as escaped HTML (used by the planner; testable on its own)."""
+    course = _course(course)
+    out = []
+    if rec.treat_today:
+        out.append("<p><b>✓ Treat today, adapted as below.</b></p>")
+    else:
+        out.append("<p><b>✗ Do not massage today.</b></p>")
+    if rec.referral is not None:
+        r = rec.referral
+        out.append(f"<p><b>Referral: {esc(URGENCY_MARK.get(r.urgency, r.urgency))}</b> - {inline(r.condition)}. "
+                   f"Where: {inline(r.where)} ({inline(r.timeframe)}).<br>Say: “{inline(r.say)}”<br>"
+                   f"Do: {inline(r.do)}</p>")
+    elif rec.urgency != "none":
+        out.append(f"<p><b>Referral: {esc(URGENCY_MARK.get(rec.urgency, rec.urgency))}</b></p>")
+    else:
+        out.append("<p>Referral: none needed from this screen.</p>")
+    screening = [r for r in rec.reasons if r.kind in ("red_flag", "contraindication")]
+    if screening:
+        out.append("<p><b>Screening and cautions</b></p><ul>" + "".join(
+            f"<li>{inline(r.text)}</li>" for r in screening) + "</ul>")
+    if not rec.treat_today:
+        out.append("<p>Irritability, position and techniques are planned only when it is safe to treat.</p>")
+        return feedback_html("".join(out))
+    ind = {r.id: r for r in course.irritability if r.kind == "indicator"}
+    decided = ", ".join(esc(ind[i].label) for i in rec.irritability_indicators) or "no moderate or high indicator"
+    out.append(f"<p><b>Irritability:</b> {_level_badge(rec.irritability)} ({decided}; teaching synthesis)</p>")
+    out.append(f"<p><b>Position:</b> {esc(rec.position.replace('_', '-'))}</p>")
+    rows = "".join(f"<tr><td>✓ {esc(course.techniques[t].name)}</td><td>{inline(rec.modifications[t])}</td></tr>"
+                   for t in rec.techniques)
+    out.append("<table><caption>Techniques suited today</caption><thead><tr><th scope='col'>Technique</th>"
+               f"<th scope='col'>How</th></tr></thead><tbody>{rows}</tbody></table>")
+    rows = "".join(f"<tr><td>✗ {esc(course.techniques[t].name)}</td><td>{inline(why)}</td></tr>"
+                   for t, why in rec.avoided.items())
+    if rows:
+        out.append("<table><caption>Left out today, and why</caption><thead><tr><th scope='col'>Technique</th>"
+                   f"<th scope='col'>Why</th></tr></thead><tbody>{rows}</tbody></table>")
+    stops = {r.id: r for r in course.irritability if r.kind == "stop_rule"}
+    out.append("<p><b>Stop rules</b></p><ul>" + "".join(
+        f"<li>If {inline(stops[s].sign)} → {inline(stops[s].action)}</li>" for s in rec.stop_rules) + "</ul>")
+    care = ", ".join(esc(course.stretches[s].name) for s in rec.self_care) or "none today"
+    out.append(f"<p><b>Self-care suggested:</b> {care}</p>")
+    return feedback_html("".join(out))
+
+
+def diff_html(before, after, course=None) -> str:
+    """What changed between two recommendations, in words."""
+    course = _course(course)
+    if before is None:
+        return ""
+    bits = []
+    if before.urgency != after.urgency:
+        bits.append(f"urgency {esc(before.urgency)} → <b>{esc(after.urgency)}</b>")
+    if before.treat_today != after.treat_today:
+        bits.append("now <b>" + ("treat today" if after.treat_today else "do not treat today") + "</b>")
+    if before.irritability != after.irritability:
+        bits.append(f"irritability {esc(before.irritability)} → <b>{esc(after.irritability)}</b>")
+    if before.position != after.position:
+        bits.append(f"position {esc(before.position)} → <b>{esc(after.position)}</b>")
+    gone = [t for t in before.techniques if t not in after.techniques]
+    new = [t for t in after.techniques if t not in before.techniques]
+    if gone:
+        bits.append("left out now: " + ", ".join(f"<b>{esc(course.techniques[t].name)}</b>" for t in gone))
+    if new:
+        bits.append("added: " + ", ".join(f"<b>{esc(course.techniques[t].name)}</b>" for t in new))
+    how = [t for t in after.techniques
+           if t in before.techniques and before.modifications.get(t) != after.modifications.get(t)]
+    if how:
+        bits.append("how to do it changed for: " + ", ".join(esc(course.techniques[t].name) for t in how))
+    if set(before.self_care) != set(after.self_care):
+        bits.append("self-care changed")
+    if set(before.stop_rules) != set(after.stop_rules):
+        bits.append("stop rules changed")
+    if not bits:
+        return "<p><b>What changed:</b> nothing in the plan.</p>"
+    return "<p><b>What changed:</b> " + "; ".join(bits) + ".</p>"
+
+
+class SessionPlanner(W.VBox):
+    """Set a client's findings; get the plan; change one finding and see what changes."""
+
+    def __init__(self, course=None, explain_button: bool = True):
+        self.course = _course(course)
+        st = {"description_width": "initial"}
+        self.example = W.Dropdown(options=list(EXAMPLES), value=next(iter(EXAMPLES)),
+                                  description="Load an example client", style=st)
+        self.example.observe(lambda ch: self.load_example(ch["new"]), names="value")
+        self.controls: dict[str, W.Widget] = {}
+        sections = []
+        for group, title in GROUP_TITLES:
+            ctrls = []
+            for f in self.course.findings:
+                if f.group != group:
+                    continue
+                if f.id == "settle_time_minutes":
+                    c = W.Dropdown(options=list(SETTLE_CHOICES), value=0, description=f.label, style=st)
+                elif f.type == "bool":
+                    c = W.Checkbox(value=False, description=f.label, indent=False)
+                elif f.type == "int":
+                    c = W.BoundedIntText(value=0, min=int(f.min or 0), max=int(f.max if f.max is not None else 10**6),
+                                         description=f.label + (f" ({f.unit})" if f.unit else ""), style=st)
+                else:
+                    c = W.BoundedFloatText(value=0, min=f.min or 0, max=f.max if f.max is not None else 10**6,
+                                           description=f.label + (f" ({f.unit})" if f.unit else ""), style=st)
+                c.tooltip = f.question
+                c.observe(lambda _ch: self.update(), names="value")
+                self.controls[f.id] = c
+                ctrls.append(c)
+            sections.append(W.VBox([W.HTML(f"<b>{esc(title)}</b>"), *ctrls]))
+        self.reset_button = W.Button(description="Clear all findings", tooltip="Clear all findings")
+        self.reset_button.on_click(lambda _b: self.reset())
+        self.plan_html = W.HTML()
+        self.changes_html = W.HTML()
+        self.explain_html = W.HTML()
+        self.explain_button = W.Button(description="Explain the plan (with sources)",
+                                       tooltip="Explain the plan (with sources)")
+        self.explain_button.on_click(lambda _b: self.explain())
+        self.rec = None
+        self.previous = None
+        self._quiet = False
+        kids = [STYLE, self.example, W.HBox(sections[:2]), sections[2], self.reset_button, self.changes_html,
+                self.plan_html]
+        if explain_button:
+            kids += [self.explain_button, self.explain_html]
+        super().__init__(kids)
+        self.add_class("sc-widget")
+        self.update()
+
+    def findings(self) -> dict:
+        out = {}
+        for fid, c in self.controls.items():
+            v = c.value
+            if isinstance(v, bool):
+                if v:
+                    out[fid] = True
+            elif v:
+                out[fid] = v
+        return out
+
+    def set(self, **findings):
+        """Set findings (others keep their values); the plan updates once."""
+        self._quiet = True
+        try:
+            for k, v in findings.items():
+                if k not in self.controls:
+                    raise KeyError(f"unknown finding {k!r}; see data/findings.yaml")
+                self.controls[k].value = v
+        finally:
+            self._quiet = False
+        return self.update()
+
+    def reset(self):
+        self._quiet = True
+        try:
+            for c in self.controls.values():
+                c.value = False if isinstance(c, W.Checkbox) else 0
+        finally:
+            self._quiet = False
+        return self.update()
+
+    def load_example(self, name: str):
+        f = EXAMPLES.get(name)
+        if f is None:
+            return self.rec
+        self._quiet = True
+        try:
+            for fid, c in self.controls.items():
+                c.value = f.get(fid, False if isinstance(c, W.Checkbox) else 0)
+        finally:
+            self._quiet = False
+        return self.update()
+
+    def update(self):
+        if self._quiet:
+            return self.rec
+        from ..reasoning import PresentationError, recommend
+
+        try:
+            rec = recommend(self.findings(), course=self.course)
+        except PresentationError as e:  # never a traceback: say what is wrong
+            self.plan_html.value = feedback_html(f"<p><b>Please check the findings:</b> {esc(e)}</p>")
+            return self.rec
+        self.previous, self.rec = self.rec, rec
+        self.plan_html.value = plan_html(rec, self.course)
+        self.changes_html.value = diff_html(self.previous, rec, self.course)
+        self.explain_html.value = ""
+        return rec
+
+    def explain(self):
+        from ..reasoning import explain
+
+        self.explain_html.value = explain(self.rec, self.course).html()
+        return self.explain_html.value
+
+
+def session_planner(course=None, **kw) -> SessionPlanner:
+    return SessionPlanner(course=course, **kw)
+
+
+# ---- contraindication sorter --------------------------------------------------------------------------
+ACTIONS = (("postpone_and_refer", "Postpone and refer"), ("avoid_area", "Avoid the area, treat elsewhere"),
+           ("adapt", "Adapt and treat"))
+
+
+class ContraindicationSorter(W.VBox):
+    """Pick a condition, decide what to do (postpone and refer / avoid the area / adapt), read why."""
+
+    def __init__(self, course=None):
+        self.course = _course(course)
+        st = {"description_width": "initial"}
+        self.choice = W.Dropdown(options=[(c.name, c.id) for c in self.course.contraindications],
+                                 description="A client tells you about", style=st)
+        self.buttons = {}
+        for aid, label in ACTIONS:
+            b = option_button(label)
+            b.on_click(lambda _b, aid=aid: self.answer(aid))
+            self.buttons[aid] = b
+        self.feedback = W.HTML()
+        self.choice.observe(lambda _ch: setattr(self.feedback, "value", ""), names="value")
+        super().__init__([STYLE, self.choice, W.HTML("What do you do today?"), W.VBox(list(self.buttons.values())),
+                          self.feedback])
+        self.add_class("sc-widget")
+
+    def answer(self, action: str) -> bool:
+        c = self.course.contraindications[self.choice.value]
+        right = action == c.action
+        label = dict(ACTIONS)[c.action]
+        verdict = "<b>Right.</b>" if right else f"<b>Not quite.</b> The course's answer: <b>{esc(label)}</b>."
+        extra = []
+        if c.excluded_techniques:
+            extra.append("Leave out: " + esc(", ".join(self.course.techniques[t].name for t in c.excluded_techniques)))
+        if c.pressure:
+            extra.append(f"Pressure: {esc(c.pressure.replace('_', ' to '))} at most")
+        if c.position or c.positions_excluded:
+            extra.append("Position: " + esc((c.position or "").replace("_", "-")) +
+                         (" (not " + esc(" or ".join(p.replace("_", "-") for p in c.positions_excluded)) + ")"
+                          if c.positions_excluded else ""))
+        self.feedback.value = feedback_html(
+            f"<p>{verdict} {esc(c.name)} is a <b>{esc(c.category)}</b> "
+            f"{'contraindication' if c.category != 'caution' else 'caution'}.</p><p>{inline(c.what_to_do)}</p>"
+            f"<p><i>Why:</i> {inline(c.why)}</p>" + (f"<p>{'; '.join(extra)}</p>" if extra else ""))
+        return right
+
+
+def contraindication_sorter(course=None) -> ContraindicationSorter:
+    return ContraindicationSorter(course=course)
+
+
+# ---- self-care chooser --------------------------------------------------------------------------------
+class SelfCareChooser(W.VBox):
+    """Choose an irritability level; see which of the source articles' stretches suit it and why not others."""
+
+    def __init__(self, course=None):
+        self.course = _course(course)
+        self.level = W.ToggleButtons(options=[(lv.capitalize(), lv) for lv in LEVELS], value="high",
+                                     description="Client's irritability", style={"description_width": "initial"},
+                                     tooltips=[f"{lv} irritability" for lv in LEVELS])
+        self.out = W.HTML()
+        self.level.observe(lambda _ch: self.update(), names="value")
+        super().__init__([STYLE, self.level, self.out])
+        self.add_class("sc-widget")
+        self.update()
+
+    def update(self):
+        lv = self.level.value
+        ok = [s for s in self.course.stretches if lv in s.suits]
+        no = [s for s in self.course.stretches if lv not in s.suits]
+        self.out.value = feedback_html(
+            f"<p><b>Suits {esc(lv)} irritability:</b></p><ul>" +
+            "".join(f"<li>✓ <b>{esc(s.name)}</b> - {inline(s.how)}"
+                    f"{' <i>(tensions the nerve: keep it gentle)</i>' if s.neural_tension else ''}</li>" for s in ok) +
+            f"</ul><p><b>Not at {esc(lv)} irritability:</b></p><ul>" +
+            "".join(f"<li>✗ <b>{esc(s.name)}</b> - {inline(s.why_not_otherwise)}</li>" for s in no) + "</ul>")
+        return ok
+
+
+def self_care_chooser(course=None) -> SelfCareChooser:
+    return SelfCareChooser(course=course)
+
+
+__all__ = ["IrritabilityClassifier", "irritability_classifier", "SessionPlanner", "session_planner",
+           "ContraindicationSorter", "contraindication_sorter", "SelfCareChooser", "self_care_chooser",
+           "plan_html", "diff_html", "indicator_table", "dosage_table", "stop_rule_table",
+           "contraindication_table", "stretch_table", "evidence_table", "EXAMPLES"]
