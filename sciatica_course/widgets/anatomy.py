@@ -1,0 +1,417 @@
+"""Widgets for lessons 1 and 2: the nerve-path explorer, the Beaton–Anson variant selector, the table of
+muscles supplied, the symptom map and the disc-level figure.
+
+Each widget renders into ``HTML`` widgets' values (the figure as ``figure_html(ax)``, updated in place), so a
+test can set ``.value`` or call ``.click()`` and read the result without a browser. The logic lives in
+:mod:`sciatica_course.anatomy`; the drawing in :mod:`sciatica_course.plotting.anatomy` and ``.roots``.
+"""
+from __future__ import annotations
+
+import ipywidgets as W
+
+from .. import anatomy
+from ..text import esc, inline, source_list
+from .common import STYLE, feedback_html
+
+
+def _course(course):
+    if course is None:
+        from ..loading import load_course
+
+        course = load_course()
+    return course
+
+
+def _items(title: str, items) -> str:
+    items = list(items)
+    if not items:
+        return ""
+    return f"<p><b>{esc(title)}</b></p><ul>" + "".join(f"<li>{inline(i)}</li>" for i in items) + "</ul>"
+
+
+def _sources(keys, course, summary="Sources") -> str:
+    return f"<details><summary>{esc(summary)}</summary>{source_list(keys, course)}</details>"
+
+
+# ---------------------------------------------------------------- lesson 1: the path explorer
+class PathExplorer(W.VBox):
+    """Step along the sciatic nerve from its roots to its terminal branches. A slider (arrow keys move it)
+    and Previous / Next buttons choose the step; the schematic highlights it and a panel describes it."""
+
+    def __init__(self, course=None, start: int = 1):
+        self.course = _course(course)
+        self.segments = anatomy.segments(self.course)
+        n = len(self.segments)
+        self._figures: dict[int, tuple[str, str]] = {}
+        self.slider = W.IntSlider(value=max(1, min(start, n)), min=1, max=n, step=1,
+                                  description="Step along the nerve", continuous_update=False,
+                                  style={"description_width": "initial"}, layout=W.Layout(width="430px"))
+        self.previous = W.Button(description="◀ Previous step", tooltip="One step back towards the roots",
+                                 layout=W.Layout(width="auto"))
+        self.next = W.Button(description="Next step ▶", tooltip="One step on towards the foot",
+                             layout=W.Layout(width="auto"))
+        self.previous.on_click(lambda _b: self.step(-1))
+        self.next.on_click(lambda _b: self.step(+1))
+        self.position = W.HTML()
+        self.figure = W.HTML(layout=W.Layout(width="52%", min_width="320px"))
+        self.panel = W.HTML(layout=W.Layout(width="46%", min_width="280px"))
+        self.slider.observe(self._on_change, names="value")
+        controls = W.HBox([self.previous, self.slider, self.next], layout=W.Layout(flex_flow="row wrap"))
+        body = W.HBox([self.figure, self.panel], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
+        super().__init__(children=[STYLE, controls, self.position, body])
+        self.add_class("sc-widget")
+        self._render()
+
+    # public state
+    @property
+    def value(self) -> int:
+        return self.slider.value
+
+    @value.setter
+    def value(self, step: int):
+        self.slider.value = step
+
+    @property
+    def segment(self):
+        return self.segments[self.slider.value - 1]
+
+    @property
+    def highlighted(self) -> str | None:
+        """The id of the segment highlighted on the figure now."""
+        return self._highlighted
+
+    def step(self, delta: int):
+        self.slider.value = max(self.slider.min, min(self.slider.max, self.slider.value + delta))
+
+    def go(self, segment_id: str):
+        """Jump to a segment by id."""
+        for i, s in enumerate(self.segments):
+            if s.id == segment_id:
+                self.slider.value = i + 1
+                return
+        raise KeyError(f"no nerve segment {segment_id!r}")
+
+    # rendering
+    def _on_change(self, _change=None):
+        self._render()
+
+    def _figure_for(self, step: int) -> tuple[str, str]:
+        if step not in self._figures:
+            from ..plotting.anatomy import plot_nerve_path
+            from ..plotting.common import figure_html
+
+            ax = plot_nerve_path(highlight=step, course=self.course)
+            self._figures[step] = (figure_html(ax), ax._sciatica_highlight)
+        return self._figures[step]
+
+    def _render(self):
+        step = self.slider.value
+        seg = self.segment
+        n = len(self.segments)
+        html, self._highlighted = self._figure_for(step)
+        self.figure.value = html
+        self.previous.disabled = step == 1
+        self.next.disabled = step == n
+        self.position.value = feedback_html(
+            f"<b>Step {step} of {n}:</b> {esc(seg.name)}"
+            + (" — <b>⚠ endangerment site</b>" if seg.endangerment else ""))
+        self.panel.value = self.panel_html(seg)
+
+    def panel_html(self, seg) -> str:
+        muscles = list(seg.muscles_supplied) or ["None at this step."]
+        parts = [f"<h4 style='margin:4px 0'>{seg.order}. {esc(seg.name)}</h4>",
+                 f"<p>{inline(seg.description)}</p>",
+                 _items("Landmarks", seg.landmarks),
+                 _items("Neighbours", seg.neighbours),
+                 _items("Muscles supplied here", muscles),
+                 f"<p><b>For massage:</b> {inline(seg.massage_relevance)}</p>"]
+        e = seg.endangerment
+        if e is not None:
+            parts.append(
+                "<div style='border:2px solid #D55E00;padding:4px 8px;margin:4px 0'>"
+                f"<p><b>⚠ Endangerment site: {esc(e.site)}</b></p>"
+                f"<p><b>Structures:</b> {esc(', '.join(e.structures))}</p>"
+                f"<p><b>What to do:</b> {inline(e.what_to_do)}</p></div>")
+        parts.append(_sources(seg.sources, self.course))
+        return "".join(parts)
+
+
+def path_explorer(course=None, start: int = 1) -> PathExplorer:
+    """The nerve-path explorer of lesson 1."""
+    return PathExplorer(course=course, start=start)
+
+
+def nerve_figure(highlight=None, course=None):
+    """The posterior-view schematic as a displayable figure (with alt text)."""
+    from ..plotting.anatomy import plot_nerve_path
+    from ..plotting.common import show
+
+    return show(plot_nerve_path(highlight=highlight, course=course))
+
+
+# ---------------------------------------------------------------- lesson 1: Beaton–Anson variants
+class VariantSelector(W.VBox):
+    """Choose a Beaton–Anson type (A–F): the figure redraws in place and the panel gives its prevalence and
+    what it means (a variant is common in people without symptoms, so it is not a diagnosis)."""
+
+    def __init__(self, course=None, start: str = "A"):
+        self.course = _course(course)
+        self.variants = anatomy.variants(self.course)
+        self._figures: dict[str, str] = {}
+        self.selector = W.ToggleButtons(
+            options=[(f"Type {v.type}", v.type) for v in self.variants], value=start.upper(),
+            description="Beaton–Anson type", style={"description_width": "initial", "button_width": "auto"},
+            tooltips=[v.name for v in self.variants])
+        self.figure = W.HTML(layout=W.Layout(width="56%", min_width="320px"))
+        self.panel = W.HTML(layout=W.Layout(width="42%", min_width="260px"))
+        self.selector.observe(lambda _c: self._render(), names="value")
+        body = W.HBox([self.figure, self.panel], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
+        super().__init__(children=[STYLE, self.selector, body])
+        self.add_class("sc-widget")
+        self._render()
+
+    @property
+    def value(self) -> str:
+        return self.selector.value
+
+    @value.setter
+    def value(self, t: str):
+        self.selector.value = t.upper()
+
+    @property
+    def variant(self):
+        return anatomy.variant(self.selector.value, self.course)
+
+    def _render(self):
+        from ..plotting.anatomy import plot_variant
+        from ..plotting.common import figure_html
+
+        v = self.variant
+        if v.type not in self._figures:
+            self._figures[v.type] = figure_html(plot_variant(v.type, course=self.course))
+        self.figure.value = self._figures[v.type]
+        smoll = self.course.sources.get("smoll_2010")
+        typical = "the typical arrangement" if v.type == "A" else "a variant"
+        conclusion = ("<p><b>What it means:</b> variants are found in people with no symptoms at all, and no more "
+                      "often in people operated on for piriformis syndrome than in cadavers"
+                      + (f" ({esc(smoll.supports)})" if smoll else "")
+                      + ". A variant is normal anatomy, <b>not a diagnosis</b>, and nothing a massage "
+                      "therapist can feel or fix.</p>")
+        self.panel.value = feedback_html(
+            f"<p><b>Type {esc(v.type)}</b> ({typical}): {esc(v.name)}.</p>"
+            f"<p>{inline(v.description)}</p>"
+            f"<p><b>Prevalence:</b> {inline(v.prevalence_note)}</p>" + conclusion
+            + _sources(v.sources + (("smoll_2010",) if smoll and "smoll_2010" not in v.sources else ()),
+                       self.course))
+
+
+def variant_selector(course=None, start: str = "A") -> VariantSelector:
+    return VariantSelector(course=course, start=start)
+
+
+# ---------------------------------------------------------------- lesson 1: muscles supplied or not
+def muscle_table(course=None) -> W.HTML:
+    """The muscles of data/muscles.yaml as an accessible HTML table: which the sciatic nerve (or its branches)
+    supplies and which it does not, with each one's nerve, roots and relation to the nerve."""
+    course = _course(course)
+    supplied, not_supplied = anatomy.muscles_by_supply(course)
+    division = {"tibial": "tibial division", "common_fibular": "common fibular division"}
+
+    def row(m):
+        if m.supplied_by_sciatic:
+            yes = "✓ Yes" + (f" ({division[m.sciatic_division]})" if m.sciatic_division else "")
+        else:
+            yes = "✗ No"
+        note = f"<br><small>{inline(m.clinical_note)}</small>" if m.clinical_note else ""
+        return (f"<tr><th scope='row'>{esc(m.name)}</th><td>{yes}</td><td>{esc(m.nerve)} "
+                f"({esc('–'.join((m.roots[0], m.roots[-1])) if len(m.roots) > 1 else m.roots[0])})</td>"
+                f"<td>{inline(m.relation_to_sciatic)}{note}</td></tr>")
+
+    head = ("<thead><tr><th scope='col'>Muscle</th><th scope='col'>Supplied by the sciatic nerve?</th>"
+            "<th scope='col'>Nerve (roots)</th><th scope='col'>Relation to the sciatic nerve</th></tr></thead>")
+    group = "<tr><th colspan='4' scope='colgroup' style='text-align:left;background:#eee'>{}</th></tr>"
+    body = (group.format(f"Supplied by the sciatic nerve or its branches ({len(supplied)})")
+            + "".join(row(m) for m in supplied)
+            + group.format(f"NOT supplied by the sciatic nerve ({len(not_supplied)})")
+            + "".join(row(m) for m in not_supplied))
+    keys = tuple(dict.fromkeys(k for m in course.muscles for k in m.sources))
+    html = ("<table class='sc-table' style='border-collapse:collapse'>"
+            "<caption style='text-align:left'><b>Muscles near the sciatic nerve: which it supplies and which it "
+            "does not</b> (from data/muscles.yaml)</caption>" + head + "<tbody>" + body + "</tbody></table>"
+            "<style>.sc-table td,.sc-table th{border:1px solid #bbb;padding:3px 6px;vertical-align:top}</style>"
+            + _sources(keys, course))
+    return W.HTML(html)
+
+
+# ---------------------------------------------------------------- lesson 2: dermatome map and symptom map
+def dermatome_figure(course=None):
+    """The dermatome map (front and back) with the key muscle test and reflex of each root."""
+    from ..plotting.common import show
+    from ..plotting.roots import plot_dermatome_map
+
+    return show(plot_dermatome_map(course=course))
+
+
+def disc_figure(disc: str = "l4_l5", course=None):
+    from ..plotting.common import show
+    from ..plotting.roots import plot_disc_levels
+
+    return show(plot_disc_levels(disc, course=course))
+
+
+SCOPE_NOTE = ("<p><b>Scope:</b> this is for understanding what you are told and what to refer for. Massage "
+              "therapists screen and refer; they do not diagnose a root level. New or worsening weakness, numbness "
+              "or bladder, bowel or saddle symptoms need referral (lesson 4).</p>")
+
+
+class SymptomMap(W.VBox):
+    """Tick the areas where a client feels symptoms; see which root levels the map is consistent with, the
+    caveats, and the scope of practice. The map redraws in place with the chosen areas outlined."""
+
+    def __init__(self, course=None):
+        self.course = _course(course)
+        self.toggles: dict[str, W.ToggleButton] = {}
+        groups = []
+        for view, title in (("front", "Front of the leg and top of the foot"),
+                            ("back", "Back of the leg, heel and sole")):
+            buttons = []
+            for r in anatomy.regions(view, self.course):
+                t = W.ToggleButton(value=False, description=r.name, tooltip=f"Symptoms in: {r.name}",
+                                   icon="", layout=W.Layout(width="auto"))
+                t.observe(lambda _c: self._render(), names="value")
+                self.toggles[r.id] = t
+                buttons.append(t)
+            groups.append(W.HTML(f"<b>{esc(title)}</b>"))
+            groups.append(W.HBox(buttons, layout=W.Layout(flex_flow="row wrap")))
+        self.clear = W.Button(description="Clear all areas", tooltip="Untick every area",
+                              layout=W.Layout(width="auto"))
+        self.clear.on_click(lambda _b: self.select())
+        self.figure = W.HTML(layout=W.Layout(width="48%", min_width="300px"))
+        self.result = W.HTML(layout=W.Layout(width="50%", min_width="280px"))
+        self._figures: dict[tuple, str] = {}
+        self._muted = False
+        body = W.HBox([self.figure, self.result], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
+        super().__init__(children=[STYLE, W.HTML("<b>Where does the client feel symptoms?</b> "
+                                                 "Press every area that applies (press again to untick)."),
+                                   *groups, self.clear, body])
+        self.add_class("sc-widget")
+        self._render()
+
+    @property
+    def selected(self) -> tuple[str, ...]:
+        return tuple(rid for rid, t in self.toggles.items() if t.value)
+
+    def select(self, *region_ids: str):
+        """Choose exactly these areas (no arguments clears the map)."""
+        unknown = [r for r in region_ids if r not in self.toggles]
+        if unknown:
+            raise KeyError(f"unknown area(s) {', '.join(unknown)}; areas: {', '.join(self.toggles)}")
+        self._muted = True
+        try:
+            for rid, t in self.toggles.items():
+                t.value = rid in region_ids
+        finally:
+            self._muted = False
+        self._render()
+
+    @property
+    def result_data(self):
+        return anatomy.consistent_roots(self.selected, self.course)
+
+    def _render(self):
+        if self._muted:
+            return
+        from ..plotting.common import figure_html
+        from ..plotting.roots import plot_dermatome_map
+
+        sel = self.selected
+        for rid, t in self.toggles.items():
+            t.icon = "check" if t.value else ""
+        if sel not in self._figures:
+            self._figures[sel] = figure_html(plot_dermatome_map(sel, table=False, course=self.course,
+                                                                figsize=(5.2, 6.6)))
+        self.figure.value = self._figures[sel]
+        self.result.value = self.result_html()
+
+    def result_html(self) -> str:
+        res = self.result_data
+        course = self.course
+        if not res.regions:
+            return feedback_html("<p>No areas chosen yet. Press the areas where the client feels symptoms.</p>"
+                                 + SCOPE_NOTE)
+        names = {r.id: r.name for r in course.roots}
+        rows = []
+        for rid, roots in res.by_region.items():
+            region = course.body_regions[rid]
+            roots_txt = " or ".join(names.get(r, r.upper()) for r in roots) or "none of L4, L5, S1"
+            note = f" <small>({inline(region.note)})</small>" if region.note else ""
+            rows.append(f"<li><b>{esc(region.name)}</b>: {esc(roots_txt)}{note}</li>")
+        summary = esc(res.summary)
+        for rid, name in names.items():
+            summary = summary.replace(rid.upper(), f"<b>{esc(name)}</b>")
+        caveats = "".join(f"<li>{inline(c)}</li>" for c in anatomy.caveats(course))
+        keys = tuple(dict.fromkeys(k for rid in res.regions for k in course.body_regions[rid].sources)) + tuple(
+            dict.fromkeys(k for r in course.roots for k in r.sources))
+        return feedback_html(
+            f"<p>{summary}</p><ul>{''.join(rows)}</ul>"
+            "<p><b>Before you read anything into this:</b></p>"
+            f"<ul>{caveats}</ul>" + SCOPE_NOTE + _sources(keys, course))
+
+
+def symptom_map(course=None) -> SymptomMap:
+    return SymptomMap(course=course)
+
+
+class DiscLevels(W.VBox):
+    """Choose the herniated disc and see which root it usually affects, and why (ROOT-02)."""
+
+    def __init__(self, course=None, start: str = "l4_l5"):
+        self.course = _course(course)
+        self.selector = W.ToggleButtons(
+            options=[(v["label"], k) for k, v in anatomy.DISC_LEVELS.items()], value=start,
+            description="Herniated disc", style={"description_width": "initial", "button_width": "auto"},
+            tooltips=[f"Show a herniation at the {v['label']}" for v in anatomy.DISC_LEVELS.values()])
+        self.figure = W.HTML()
+        self.text = W.HTML()
+        self._figures: dict[str, tuple[str, str]] = {}
+        self.selector.observe(lambda _c: self._render(), names="value")
+        super().__init__(children=[STYLE, self.selector, self.figure, self.text])
+        self.add_class("sc-widget")
+        self._render()
+
+    @property
+    def value(self) -> str:
+        return self.selector.value
+
+    @value.setter
+    def value(self, disc: str):
+        self.selector.value = disc
+
+    @property
+    def affected(self) -> str:
+        return self._figures[self.selector.value][1]
+
+    def _render(self):
+        from ..plotting.common import figure_html
+        from ..plotting.roots import plot_disc_levels
+
+        disc = self.selector.value
+        if disc not in self._figures:
+            ax = plot_disc_levels(disc, course=self.course)
+            self._figures[disc] = (figure_html(ax), ax._sciatica_affected)
+        html, affected = self._figures[disc]
+        self.figure.value = html
+        info = anatomy.DISC_LEVELS[disc]
+        root = self.course.roots[affected]
+        exiting = self.course.roots.get(info["exiting"])
+        self.text.value = feedback_html(
+            f"<p><b>{esc(info['label'])}:</b> {inline(root.disc_level_usually or '')}</p>"
+            f"<p>The {esc(exiting.name if exiting else info['exiting'].upper())} root has already left the spine "
+            f"through the opening <i>above</i> this disc. The {esc(root.name)} root is still on its way down "
+            f"and crosses the back of the disc, where a posterolateral herniation bulges. So the root that "
+            f"usually suffers is the one numbered after the vertebra <i>below</i> the disc.</p>"
+            + _sources(root.sources, self.course))
+
+
+def disc_levels(course=None, start: str = "l4_l5") -> DiscLevels:
+    return DiscLevels(course=course, start=start)

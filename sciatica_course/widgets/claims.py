@@ -1,0 +1,103 @@
+"""The "myth check" widget: a popular claim from ``data/claims.yaml`` (paraphrased from the source articles);
+the student judges it supported, overstated or unsupported, and the feedback explains the verdict with its
+sources. Used by the anatomy lesson and reused by the treatment lessons.
+"""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import ipywidgets as W
+
+from ..text import esc, inline, source_list
+from .common import STYLE, feedback_html, option_button
+
+VERDICTS = (
+    ("supported", "Supported", "The evidence or the anatomy backs it."),
+    ("overstated", "Overstated", "Partly true, but it claims more than the evidence shows."),
+    ("unsupported", "Unsupported", "The evidence or the anatomy does not back it, or contradicts it."),
+)
+SEED_NAMES = {
+    "000": "a massage blog (source article 000)",
+    "001": "a clinic's marketing page (source article 001)",
+    "002": "a stretching video (source article 002)",
+    "003": "a massage college article (source article 003)",
+    "004": "a massage video page (source article 004)",
+}
+
+
+class ClaimCheck(W.VBox):
+    """One claim with three verdict buttons; after an answer, the verdict, its explanation and sources."""
+
+    def __init__(self, claim, course=None, number: int | None = None, record: bool = False,
+                 on_answer: Callable | None = None):
+        self.claim = claim
+        self.course = course
+        self.record = record
+        self.on_answer = on_answer
+        self.answer: Optional[str] = None
+        self.correct: Optional[bool] = None
+        where = "; ".join(SEED_NAMES.get(s, f"source article {s}") for s in claim.seeds)
+        title = f"Myth check {number}" if number else "Myth check"
+        self.stem = W.HTML(
+            f'<div role="heading" aria-level="4"><b>{esc(title)}.</b> Claim (paraphrased from {esc(where)}):</div>'
+            f'<blockquote style="margin:4px 0 4px 12px;font-style:italic">“{inline(claim.claim)}”</blockquote>'
+            "<div>Is this claim supported, overstated or unsupported?</div>")
+        self.buttons = {}
+        for vid, label, hint in VERDICTS:
+            b = option_button(label, tooltip=f"{label}: {hint}")
+            b.on_click(lambda _b, v=vid: self.choose(v))
+            self.buttons[vid] = b
+        self.feedback = W.HTML(value="")
+        super().__init__(children=[STYLE, self.stem, W.HBox(list(self.buttons.values())), self.feedback])
+        self.add_class("sc-widget")
+        self.add_class("sc-claim")
+
+    def choose(self, verdict: str) -> bool:
+        """Judge the claim (what a click does); returns whether the judgement matches the verdict."""
+        labels = {v: label for v, label, _ in VERDICTS}
+        if verdict not in labels:
+            raise KeyError(f"verdict must be one of {', '.join(labels)}, not {verdict!r}")
+        first = self.answer is None
+        self.answer = verdict
+        self.correct = verdict == self.claim.verdict
+        head = ("<b>Right.</b>" if self.correct else
+                f"<b>Not quite.</b> You said <i>{esc(labels[verdict])}</i>.")
+        srcs = source_list(self.claim.sources, self.course) if self.course is not None else ""
+        self.feedback.value = feedback_html(
+            f"<p>{head} The course's verdict: <b>{esc(labels[self.claim.verdict])}</b>.</p>"
+            f"<p>{inline(self.claim.explanation)}</p>"
+            + (f"<details><summary>Sources</summary>{srcs}</details>" if srcs else ""))
+        if first and self.record:
+            from .common import _record_answer
+
+            msg = _record_answer(item_id=f"claim.{self.claim.id}", option_id=verdict, correct=self.correct,
+                                 lesson=self.claim.lesson, topic=self.claim.topic)
+            if msg:
+                self.feedback.value += f"<p><i>{esc(msg)}</i></p>"
+        if self.on_answer is not None:
+            self.on_answer(self, verdict, self.correct)
+        return self.correct
+
+
+def claim_check(claim_id: str, course=None, **kw) -> ClaimCheck:
+    """The claim ``claim_id`` of data/claims.yaml as a myth-check widget."""
+    from ..loading import load_course
+
+    course = course if course is not None else load_course()
+    return ClaimCheck(course.claims[claim_id], course=course, **kw)
+
+
+def myth_check(*claim_ids: str, lesson: str | None = None, topic: str | None = None, course=None,
+               **kw) -> W.VBox:
+    """Several myth checks, numbered: the given claim ids, or every claim of a lesson and/or topic."""
+    from ..loading import load_course
+
+    course = course if course is not None else load_course()
+    if claim_ids:
+        claims = [course.claims[c] for c in claim_ids]
+    else:
+        claims = [c for c in course.claims if (lesson is None or c.lesson == lesson)
+                  and (topic is None or c.topic == topic)]
+    box = W.VBox([ClaimCheck(c, course=course, number=i + 1, **kw) for i, c in enumerate(claims)])
+    box.add_class("sc-widget")
+    return box
