@@ -1,0 +1,424 @@
+"""Revision widgets: a revision session (one due question at a time), the progress dashboard, a "Mark this
+lesson complete" button, and moving progress between machines. Thin front ends: the scheduling, mastery and
+calibration live in :mod:`sciatica_course.revision`, the storage in :mod:`sciatica_course.progress`."""
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime, timezone
+from typing import Optional
+
+import ipywidgets as W
+
+from ..text import esc
+from .common import STYLE, Quiz, feedback_html
+
+
+def _course(course):
+    if course is not None:
+        return course
+    from ..loading import load_course
+
+    return load_course()
+
+
+def _when(dt) -> str:
+    if dt is None:
+        return ""
+    if isinstance(dt, str):
+        dt = datetime.fromisoformat(dt.replace("Z", "+00:00"))
+    return dt.astimezone().strftime("%d %b %Y, %H:%M")
+
+
+def _notice_html() -> str:
+    from ..progress import notices
+
+    return "".join(feedback_html(f"<b>About your progress file:</b> {esc(n)}", role="alert") for n in notices())
+
+
+# ----------------------------------------------------------------------------------------- session
+
+class RevisionSession(W.VBox):
+    """A revision session: the questions of :func:`sciatica_course.revision.revision_queue`, one at a time.
+    Each is the lesson Quiz widget (so the answer is saved and every option explained); "Next question"
+    moves on; the end shows how it went and when the next question falls due."""
+
+    def __init__(self, course=None, limit: int = 10, now=None):
+        from .. import revision
+
+        self.course = _course(course)
+        self.limit = limit
+        self._now = now
+        self.header = W.HTML()
+        self.reason = W.HTML()
+        self.holder = W.VBox()
+        self.status = W.HTML()
+        self.next_button = W.Button(description="Next question", tooltip="Show the next question",
+                                    icon="arrow-right", disabled=True)
+        self.next_button.on_click(lambda _b: self.next())
+        self.restart_button = W.Button(description="Start another session", tooltip="Build a new session",
+                                       icon="refresh", layout=W.Layout(display="none"))
+        self.restart_button.on_click(lambda _b: self.restart())
+        super().__init__(children=[STYLE, self.header, self.reason, self.holder,
+                                   W.HBox([self.next_button, self.restart_button]), self.status])
+        self.add_class("sc-widget")
+        self.add_class("sc-revision")
+        self._revision = revision
+        self.restart()
+
+    # state
+    @property
+    def finished(self) -> bool:
+        return self.index >= len(self.queue)
+
+    def restart(self):
+        """Build a new session from the store as it is now."""
+        self.queue = self._revision.revision_queue(self.course, now=self._now, limit=self.limit)
+        self.index = 0
+        self.results = []
+        self.current: Optional[Quiz] = None
+        self.restart_button.layout.display = "none"
+        counts = {k: sum(e.reason == k for e in self.queue) for k in ("due", "weak_topic", "new")}
+        if not self.queue:
+            self.header.value = feedback_html(
+                "<p>There are no quiz questions in the course yet, so there is nothing to revise.</p>")
+            self.next_button.layout.display = "none"
+            return
+        parts = []
+        if counts["due"]:
+            parts.append(f"{counts['due']} due for review")
+        if counts["weak_topic"]:
+            parts.append(f"{counts['weak_topic']} from your weakest topics")
+        if counts["new"]:
+            parts.append(f"{counts['new']} you have not met yet")
+        lead = ("" if counts["due"] else
+                "<p>Nothing is due for review right now, so this session starts with your weakest topics.</p>")
+        self.header.value = (_notice_html() + f"<div role='heading' aria-level='3'><b>Revision session: "
+                             f"{len(self.queue)} question{'s' if len(self.queue) != 1 else ''}</b> "
+                             f"({esc(', '.join(parts))}).</div>{lead}")
+        self.next_button.layout.display = None
+        self._show()
+
+    def _show(self):
+        entry = self.queue[self.index]
+        item = self.course.quizzes[entry.item_id]
+        self.current = Quiz(item, course=self.course, number=self.index + 1, on_answer=self._answered)
+        self.reason.value = (f"<p><i>Question {self.index + 1} of {len(self.queue)}.</i> "
+                             f"{esc(entry.explain(self._now))}</p>")
+        self.holder.children = [self.current]
+        self.next_button.disabled = True
+        self.next_button.description = "Next question" if self.index + 1 < len(self.queue) else "Finish session"
+        self.status.value = ""
+
+    def _answered(self, quiz, option_id, correct, confidence):
+        if len(self.results) == self.index:
+            self.results.append((quiz.item.id, bool(correct)))
+        self.next_button.disabled = False
+
+    # actions a click performs (and tests call)
+    def answer(self, option_id: str) -> bool:
+        """Answer the current question (what clicking an option does)."""
+        if self.current is None or self.finished:
+            raise RuntimeError("the session has no current question")
+        return self.current.choose(option_id)
+
+    def next(self):
+        """Go to the next question, or finish the session after the last one."""
+        if self.finished or self.current is None or self.current.answer is None:
+            return
+        self.index += 1
+        if self.index < len(self.queue):
+            self._show()
+            return
+        self._finish()
+
+    def _finish(self):
+        right = sum(c for _i, c in self.results)
+        nxt = self._revision.next_due(self.course, now=self._now)
+        nxt_text = (f" Your next question falls due on {esc(_when(nxt))}." if nxt is not None and
+                    nxt > datetime.now(timezone.utc) else "")
+        wrong = [i for i, c in self.results if not c]
+        again = (" The questions you missed come back tomorrow, when recalling them does the most good."
+                 if wrong else "")
+        self.holder.children = []
+        self.reason.value = ""
+        self.next_button.layout.display = "none"
+        self.restart_button.layout.display = None
+        self.status.value = feedback_html(
+            f"<p><b>Session finished:</b> {right} of {len(self.results)} right.{again}{nxt_text}</p>"
+            "<p>Short sessions spread over days beat one long session: come back when questions are due.</p>")
+
+
+def revision_session(course=None, limit: int = 10, now=None) -> RevisionSession:
+    """A revision session of up to ``limit`` questions (due first, then weakest topics)."""
+    return RevisionSession(course=course, limit=limit, now=now)
+
+
+# ----------------------------------------------------------------------------------------- dashboard
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{round(100 * x)}%"
+
+
+def _table(caption: str, head: list, rows: list) -> str:
+    th = "".join(f"<th scope='col'>{esc(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table><caption>{esc(caption)}</caption><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+class Dashboard(W.VBox):
+    """Mastery by topic and MBLEx domain, answers over time, calibration, lessons completed, cases to retry.
+    "Refresh" recomputes everything from the store and updates the figures in place."""
+
+    SECTIONS = ("summary", "topics", "domains", "calibration", "over_time", "lessons", "cases")
+
+    def __init__(self, course=None, now=None):
+        self.course = _course(course)
+        self._now = now
+        self.parts = {k: W.HTML() for k in self.SECTIONS}
+        self.refresh_button = W.Button(description="Refresh", tooltip="Recompute from your saved progress",
+                                       icon="refresh")
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        super().__init__(children=[STYLE, self.refresh_button] + [self.parts[k] for k in self.SECTIONS])
+        self.add_class("sc-widget")
+        self.add_class("sc-dashboard")
+        self.refresh()
+
+    def refresh(self):
+        from ..plotting.common import figure_html
+        from ..plotting.progress import plot_answers_over_time, plot_calibration, plot_mastery
+        from ..revision import dashboard_data
+
+        d = dashboard_data(self.course, now=self._now)
+        self.data = d
+        nxt = f" The next falls due on {esc(_when(d.next_due))}." if d.next_due and not d.due_now else ""
+        done = sum(1 for _l, at in d.lessons if at)
+        self.parts["summary"].value = (
+            _notice_html() + "<div role='heading' aria-level='3'><b>Your progress</b></div>"
+            f"<p>{d.answers} answer{'s' if d.answers != 1 else ''} saved; {d.due_now} question"
+            f"{'s' if d.due_now != 1 else ''} due for review now.{nxt} "
+            f"Lessons completed: {done} of {len(d.lessons)}.</p>")
+        weakest = [m for m in d.topics if m.answered][:3]
+        weak_text = ("<p>Weakest topics so far: " + ", ".join(f"<b>{esc(m.label)}</b> ({m.percent}%)"
+                                                              for m in weakest) + ".</p>") if weakest else ""
+        self.parts["topics"].value = (
+            "<div role='heading' aria-level='4'><b>Mastery by topic</b></div>" + weak_text
+            + figure_html(plot_mastery(d.topics)))
+        self.parts["domains"].value = (
+            "<div role='heading' aria-level='4'><b>Mastery by MBLEx content domain</b></div>"
+            + figure_html(plot_mastery(d.domains, title="Mastery by MBLEx domain")))
+        conf_err = ""
+        if d.confident_errors:
+            names = ", ".join(f"<q>{esc(self.course.quizzes[i].stem[:80])}…</q>" for i in d.confident_errors[:5])
+            conf_err = f"<p><b>Confident errors to revisit:</b> {names}</p>"
+        self.parts["calibration"].value = (
+            "<div role='heading' aria-level='4'><b>Calibration: how often you were right when sure</b></div>"
+            f"<p>{esc(d.calibration_message)}</p>{conf_err}" + figure_html(plot_calibration(d.calibration)))
+        self.parts["over_time"].value = (
+            "<div role='heading' aria-level='4'><b>Answers over time</b></div>"
+            + figure_html(plot_answers_over_time(d.over_time)))
+        self.parts["lessons"].value = _table(
+            "Lessons completed", ["#", "Lesson", "Completed"],
+            [(l.number, esc(l.title), f"✓ {esc(_when(at))}" if at else "not yet") for l, at in d.lessons])
+        if d.cases_to_retry:
+            rows = [(esc(c.title), ("!! critical" if c.worst == "critical" else "! unsafe"),
+                     esc(", ".join(c.flagged_steps)), esc(_when(c.finished_at))) for c in d.cases_to_retry]
+            cases = _table("Cases to retry: your last attempt had an unsafe or critical choice",
+                           ["Case", "Worst choice", "Steps", "Last attempt"], rows)
+        else:
+            cases = "<p>No cases to retry: none of your last case attempts had an unsafe choice.</p>"
+        self.parts["cases"].value = "<div role='heading' aria-level='4'><b>Cases to retry</b></div>" + cases
+
+
+def dashboard(course=None, now=None) -> Dashboard:
+    """The progress dashboard."""
+    return Dashboard(course=course, now=now)
+
+
+# ----------------------------------------------------------------------------------------- cases to retry
+
+class RetryCases(W.VBox):
+    """Choose a case whose last attempt had an unsafe or critical choice, and play it again."""
+
+    def __init__(self, course=None):
+        from ..revision import cases_to_retry
+
+        self.course = _course(course)
+        self.cases = cases_to_retry(self.course)
+        self.info = W.HTML()
+        self.player_box = W.VBox()
+        self.choice = W.Dropdown(options=[(f"{c.title} ({c.worst})", c.case_id) for c in self.cases],
+                                 description="Case to retry", style={"description_width": "initial"})
+        self.play_button = W.Button(description="Retry this case", tooltip="Play the chosen case again",
+                                    icon="play")
+        self.play_button.on_click(lambda _b: self.play())
+        if self.cases:
+            self.info.value = (f"<p>{len(self.cases)} case{'s' if len(self.cases) != 1 else ''} to retry: "
+                               "in your last attempt you chose something unsafe. Play it again now that you "
+                               "know why.</p>")
+            children = [STYLE, self.info, W.HBox([self.choice, self.play_button]), self.player_box]
+        else:
+            self.info.value = ("<p>No cases to retry: none of your last case attempts had an unsafe or "
+                               "critical choice. (Cases you play in lesson 8 appear here when they do.)</p>")
+            children = [STYLE, self.info]
+        super().__init__(children=children)
+        self.add_class("sc-widget")
+
+    def play(self, case_id: Optional[str] = None):
+        case_id = case_id or self.choice.value
+        try:
+            from .case_player import CasePlayer
+        except ImportError:
+            self.player_box.children = [W.HTML(feedback_html(
+                "The case player is not available in this version of the course.", role="alert"))]
+            return None
+        try:
+            player = CasePlayer(case_id=case_id)
+        except Exception as e:  # a broken case must not show a traceback
+            self.player_box.children = [W.HTML(feedback_html(
+                f"The case {esc(case_id)} could not be opened: {esc(e)}", role="alert"))]
+            return None
+        self.player_box.children = [player]
+        return player
+
+
+def retry_cases(course=None) -> RetryCases:
+    return RetryCases(course=course)
+
+
+# ----------------------------------------------------------------------------------------- lesson complete
+
+class CompleteButton(W.HBox):
+    """'Mark this lesson complete': saves the completion (the first date is kept) and says so."""
+
+    def __init__(self, lesson_id: str):
+        from .. import progress
+
+        self.lesson_id = lesson_id
+        self.button = W.Button(description="Mark this lesson complete", icon="check",
+                               tooltip=f"Save that you completed the lesson {lesson_id}")
+        self.status = W.HTML()
+        self.button.on_click(lambda _b: self.mark())
+        super().__init__(children=[self.button, self.status])
+        self.add_class("sc-widget")
+        try:
+            when = progress.completed_lessons().get(lesson_id)
+        except progress.ProgressError as e:
+            self.status.value = feedback_html(esc(e), role="alert")
+            return
+        if when:
+            self.status.value = feedback_html(f"✓ You completed this lesson on {esc(_when(when))}.")
+
+    def mark(self) -> Optional[str]:
+        from .. import progress
+
+        try:
+            when = progress.mark_lesson_complete(self.lesson_id)
+        except progress.ProgressError as e:
+            self.status.value = feedback_html(f"Not saved: {esc(e)}", role="alert")
+            return None
+        self.status.value = feedback_html(f"✓ Saved: you completed this lesson on {esc(_when(when))}.")
+        return when
+
+
+def complete_button(lesson_id: str) -> CompleteButton:
+    """The "Mark this lesson complete" button for the end of a lesson."""
+    return CompleteButton(lesson_id)
+
+
+# ----------------------------------------------------------------------------------------- moving machines
+
+class ProgressTransfer(W.VBox):
+    """Your name, exporting your progress (optionally anonymous) and importing a progress file."""
+
+    def __init__(self):
+        from .. import progress
+
+        self.where = W.HTML()
+        self.name = W.Text(description="Your name", placeholder="as your instructor knows you",
+                           style={"description_width": "initial"})
+        self.save_name = W.Button(description="Save name", tooltip="Save the name shown in your exports")
+        self.save_name.on_click(lambda _b: self.set_name())
+        self.anonymous = W.Checkbox(description="Anonymous (replace my name with a code)", value=False,
+                                    indent=False)
+        self.export_button = W.Button(description="Export my progress", icon="download",
+                                      tooltip="Make a progress file to download")
+        self.export_button.on_click(lambda _b: self.export())
+        self.upload = W.FileUpload(accept=".json", multiple=False, description="Import a progress file")
+        self.upload.observe(self._uploaded, names="value")
+        self.message = W.HTML()
+        try:
+            st = progress.status()
+            self.name.value = st["student"]
+            self.where.value = (f"<p>Your progress is saved on this computer in <code>{esc(st['path'])}</code> "
+                                f"({st['answers']} answers, {st['case_attempts']} case attempts, "
+                                f"{st['lessons']} lessons completed).</p>")
+        except progress.ProgressError as e:
+            self.where.value = feedback_html(esc(e), role="alert")
+        super().__init__(children=[STYLE, self.where, W.HBox([self.name, self.save_name]),
+                                   W.HBox([self.anonymous, self.export_button]), self.upload, self.message])
+        self.add_class("sc-widget")
+
+    def set_name(self) -> str:
+        from .. import progress
+
+        try:
+            name = progress.set_student_name(self.name.value)
+        except progress.ProgressError as e:
+            self.message.value = feedback_html(esc(e), role="alert")
+            return ""
+        self.message.value = feedback_html(f"Name saved: {esc(name)}." if name else "Name cleared.")
+        return name
+
+    def export(self) -> dict:
+        """Build the export and offer it as a download link (nothing is written into the course folder)."""
+        from .. import progress
+
+        try:
+            data = progress.Store().export_data(anonymous=self.anonymous.value)
+        except progress.ProgressError as e:
+            self.message.value = feedback_html(esc(e), role="alert")
+            return {}
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        b64 = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        fname = f"sciatica-progress-{datetime.now():%Y%m%d}{'-anonymous' if data['anonymous'] else ''}.json"
+        who = f"anonymously as {esc(data['student'])}" if data["anonymous"] else (
+            f"for {esc(data['student'])}" if data["student"] else "(no name set)")
+        self.message.value = feedback_html(
+            f"<p>Progress ready {who}: {_n(len(data['answers']), 'answer')}, "
+            f"{_n(len(data['case_attempts']), 'case attempt')}, {_n(len(data['lessons']), 'completed lesson')}. "
+            f"<a download=\"{fname}\" "
+            f"href=\"data:application/json;base64,{b64}\">Download {esc(fname)}</a></p>"
+            "<p>Or in a terminal: <code>sciatica-course progress export -o my-progress.json</code></p>")
+        return data
+
+    def _uploaded(self, change):
+        files = change["new"]
+        if not files:
+            return
+        f = files[0]
+        self.import_bytes(f["name"], bytes(f["content"]))
+
+    def import_bytes(self, name: str, content: bytes):
+        """Merge an uploaded progress file (what the upload button does)."""
+        from .. import progress
+
+        try:
+            data = json.loads(content.decode("utf-8"))
+            res = progress.Store().import_data(data, source=name)
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            self.message.value = feedback_html(f"{esc(name)} is not a progress file ({esc(e)}).", role="alert")
+            return None
+        except progress.ProgressError as e:
+            self.message.value = feedback_html(esc(e).replace("\n", "<br>"), role="alert")
+            return None
+        self.message.value = feedback_html(esc(res.message))
+        return res
+
+
+def progress_transfer() -> ProgressTransfer:
+    return ProgressTransfer()
