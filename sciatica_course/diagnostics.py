@@ -1,0 +1,155 @@
+"""Likelihood ratios and pre-/post-test probability (Bayes' theorem in odds form).
+
+A test result changes the *odds* of a condition by its likelihood ratio (LR):
+
+- LR+ = sensitivity / (1 - specificity): how much a positive result raises the odds;
+- LR- = (1 - sensitivity) / specificity: how much a negative result lowers them;
+- post-test odds = pre-test odds × LR, with odds = p / (1 - p).
+
+An LR near 1 changes almost nothing; as a rough guide LR+ above 5-10 or LR- below 0.1-0.2 moves the
+probability a lot. The accuracy figures come from ``data/special_tests.yaml``; nothing clinical is written here.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional
+
+__all__ = ["likelihood_ratios", "post_test_probability", "odds", "probability", "Accuracy", "accuracy_rows",
+           "Interpretation", "interpret", "lr_words"]
+
+
+def _check_p(name: str, p: float, open_interval: bool = False) -> float:
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or p != p:
+        raise ValueError(f"{name} must be a number between 0 and 1, got {p!r}")
+    if open_interval and not 0 < p < 1:
+        raise ValueError(f"{name} must be strictly between 0 and 1, got {p!r}")
+    if not 0 <= p <= 1:
+        raise ValueError(f"{name} must be between 0 and 1, got {p!r}")
+    return float(p)
+
+
+def likelihood_ratios(sensitivity: float, specificity: float) -> tuple[float, float]:
+    """(LR+, LR-) of a test. LR+ is infinite when specificity is 1; LR- is infinite when specificity is 0."""
+    se = _check_p("sensitivity", sensitivity)
+    sp = _check_p("specificity", specificity)
+    lr_pos = math.inf if sp == 1 else se / (1 - sp)
+    lr_neg = math.inf if sp == 0 else (1 - se) / sp
+    return lr_pos, lr_neg
+
+
+def odds(p: float) -> float:
+    """Odds of a probability (p / (1 - p)); infinite at p = 1."""
+    p = _check_p("probability", p)
+    return math.inf if p == 1 else p / (1 - p)
+
+
+def probability(o: float) -> float:
+    """Probability of odds (o / (1 + o)); 1 for infinite odds."""
+    if o < 0 or o != o:
+        raise ValueError(f"odds must be 0 or more, got {o!r}")
+    return 1.0 if math.isinf(o) else o / (1 + o)
+
+
+def post_test_probability(pre_test: float, lr: float) -> float:
+    """The probability after a result with likelihood ratio ``lr``, from the ``pre_test`` probability."""
+    pre = _check_p("pre-test probability", pre_test)
+    if lr < 0 or lr != lr:
+        raise ValueError(f"a likelihood ratio must be 0 or more, got {lr!r}")
+    if pre in (0.0, 1.0):
+        return pre
+    if math.isinf(lr):
+        return 1.0
+    return probability(odds(pre) * lr)
+
+
+def lr_words(lr: float) -> str:
+    """A plain-words size of a likelihood ratio (rough conventional bands)."""
+    if lr >= 10:
+        return "a large increase"
+    if lr >= 5:
+        return "a moderate increase"
+    if lr >= 2:
+        return "a small increase"
+    if lr > 1.0 / 2:
+        return "almost no change"
+    if lr > 0.2:
+        return "a small decrease"
+    if lr > 0.1:
+        return "a moderate decrease"
+    return "a large decrease"
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """One reported accuracy of a test in one study and population, with its likelihood ratios."""
+
+    test_id: str
+    test_name: str
+    study: str
+    population: str
+    setting: str
+    reference_standard: str
+    sensitivity: float
+    specificity: Optional[float]
+    n: Optional[int]
+    note: Optional[str]
+    lr_pos: Optional[float]
+    lr_neg: Optional[float]
+
+    @property
+    def label(self) -> str:
+        who = {"surgical": "surgical series", "primary_care": "non-surgical / primary care",
+               "specialist": "specialist clinic", "mixed": "mixed"}[self.setting]
+        return f"{self.study} ({who})"
+
+    @property
+    def usable(self) -> bool:
+        """Whether likelihood ratios can be computed (both sensitivity and specificity reported)."""
+        return self.specificity is not None
+
+
+def accuracy_rows(course, test_id: str | None = None) -> list[Accuracy]:
+    """Every reported accuracy in ``data/special_tests.yaml`` (of one test, or all), with LRs where possible."""
+    out = []
+    for t in course.special_tests:
+        if test_id is not None and t.id != test_id:
+            continue
+        for a in t.accuracy:
+            lrp = lrn = None
+            if a.specificity is not None:
+                lrp, lrn = likelihood_ratios(a.sensitivity, a.specificity)
+            out.append(Accuracy(t.id, t.name, a.study, a.population, a.setting, a.reference_standard,
+                                a.sensitivity, a.specificity, a.n, a.note, lrp, lrn))
+    if test_id is not None and not out and test_id not in course.special_tests:
+        raise KeyError(f"no special test {test_id!r}; tests: {', '.join(course.special_tests.ids)}")
+    return out
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    accuracy: Accuracy
+    result: str          # "positive" | "negative"
+    pre_test: float
+    lr: float
+    post_test: float
+
+    @property
+    def change(self) -> float:
+        return self.post_test - self.pre_test
+
+    def sentence(self) -> str:
+        a = self.accuracy
+        return (f"With a pre-test probability of {self.pre_test:.0%}, a {self.result} {a.test_name} "
+                f"(LR{'+' if self.result == 'positive' else '−'} {self.lr:.2f} from {a.study}, {a.population.lower()}) "
+                f"gives a post-test probability of {self.post_test:.0%}: {lr_words(self.lr)}.")
+
+
+def interpret(accuracy: Accuracy, result: str, pre_test: float) -> Interpretation:
+    """What a positive or negative result of a test (as reported in one study) does to a pre-test probability."""
+    if result not in ("positive", "negative"):
+        raise ValueError(f"result must be 'positive' or 'negative', got {result!r}")
+    if not accuracy.usable:
+        raise ValueError(f"{accuracy.study} reports no specificity for {accuracy.test_name}: no likelihood ratio")
+    lr = accuracy.lr_pos if result == "positive" else accuracy.lr_neg
+    return Interpretation(accuracy, result, float(pre_test), lr, post_test_probability(pre_test, lr))
