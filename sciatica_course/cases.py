@@ -1,0 +1,601 @@
+"""The case engine: walk a case's step graph, score each decision, and build the debrief.
+
+Pure Python: no widgets, no figures, no printing. The case player widget
+(:mod:`sciatica_course.widgets.case_player`) and the tests drive it the same way::
+
+    from sciatica_course import cases
+    s = cases.start("piriformis_runner")
+    s.current.prompt                      # the step's question
+    fb = s.choose(["ask_onset", "ask_saddle"])     # intake: several questions at once
+    fb.answers                            # what the client said
+    fb = s.choose("no_flags_treat", confidence=3)  # a decision, with certainty 1-3
+    fb.text, fb.safety, fb.points, fb.rationale, fb.sources
+    s.debrief()                           # the path beside the expert's, missed red flags, what-ifs
+    s.to_attempt()                        # the ATTEMPT dict for sciatica_course.progress
+
+Scoring. Each choice carries points from the case file. Every decision step (red flag, referral,
+irritability, plan) is also marked for certainty, adapted from Gardner-Medwin's certainty-based marking
+(the course's curriculum sheet): a safe choice earns +1, +2 or +3 at certainty 1, 2 or 3; a wrong choice
+costs 0, -2 or -6 (unsafe or critical) or 0, -1 or -3 (suboptimal). Confident and wrong costs more,
+and a confident unsafe or critical choice is flagged in the debrief. With no certainty given the
+decision is marked as certainty 1. The maximum is the expert path at certainty 3.
+
+Exam mode holds the feedback (safety, points, rationale) until the debrief; the client's answers
+to intake questions and the must-ask gates are shown at once (they are information, not feedback).
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Iterable, Optional, Sequence, Union
+
+from .model.cases import DECISION_KINDS, SAFETY_ORDER, next_step_id
+
+CONFIDENCE_LABELS = {1: "Guessing", 2: "Fairly sure", 3: "Certain"}
+CBM_RIGHT = {1: 1, 2: 2, 3: 3}
+CBM_WRONG = {"suboptimal": {1: 0, 2: -1, 3: -3}, "unsafe": {1: 0, 2: -2, 3: -6}, "critical": {1: 0, 2: -2, 3: -6}}
+HELD_TEXT = "Your answer is recorded. In exam mode the feedback comes in the debrief at the end."
+
+# "What if" variants: the same client with one thing changed, run through recommend().
+# They are hypothetical inputs, not clinical rules: the rules that answer them live in data/.
+LOW_IRRITABILITY = {"pain_score": 2, "night_pain": False, "pain_at_rest": False,
+                    "provoked_by_minimal_activity": False, "settle_time_minutes": 5,
+                    "symptoms_below_knee": False, "numbness": False}
+HIGH_IRRITABILITY = {"pain_score": 8, "night_pain": True, "pain_at_rest": True,
+                     "provoked_by_minimal_activity": True, "settle_time_minutes": 180,
+                     "symptoms_below_knee": True}
+
+
+class CaseError(ValueError):
+    """A choice that does not fit the current step (unknown id, wrong number, finished case)."""
+
+
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Feedback:
+    """What the student learns after a choice (held in exam mode)."""
+
+    step_id: str
+    kind: str
+    choice_ids: tuple
+    text: str
+    safety: Optional[str]
+    points: Optional[float]
+    rationale: str
+    sources: tuple
+    held: bool = False
+    answers: tuple = ()             # intake: ((question, answer), ...)
+    certainty_marks: Optional[float] = None
+    confidence: Optional[int] = None
+    gate: Optional[str] = None      # a must-ask gate sent the student back
+    finished: bool = False
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    step_id: str
+    kind: str                       # the step's kind, or "gate" for a must-ask gate event
+    choice_ids: tuple
+    safety: str
+    points: float                   # choice points plus certainty marks
+    confidence: Optional[int]
+    choice_points: float = 0.0
+    certainty_marks: float = 0.0
+    feedback: Optional[Feedback] = None
+
+
+@dataclass(frozen=True)
+class DebriefRow:
+    step_id: str
+    kind: str
+    prompt: str
+    chosen: tuple                   # ((choice_id, text, safety, points, feedback, rationale, sources), ...)
+    expert: tuple                   # ((choice_id, text), ...)
+    safety: str
+    points: float
+    certainty_marks: float
+    confidence: Optional[int]
+    matches_expert: bool
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    label: str
+    changes: dict
+    urgency: Optional[str] = None
+    treat_today: Optional[bool] = None
+    irritability: Optional[str] = None
+    position: Optional[str] = None
+    techniques: tuple = ()
+    avoided: tuple = ()
+    differences: tuple = ()
+    note: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Debrief:
+    case_id: str
+    title: str
+    score: float
+    max_score: float
+    exam_mode: bool
+    rows: tuple
+    expert_path: tuple              # ((step_id, kind, prompt, ((choice_id, text), ...)), ...)
+    expert_summary: str
+    ending: str                     # the debrief text of the step where the student's path ended
+    missed_red_flags: tuple         # ((finding_id, label), ...) present but never asked about
+    screening_not_asked: tuple      # ((choice_id, text), ...) red-flag screening questions not asked
+    confident_unsafe: tuple         # ((step_id, choice_id, text, safety, confidence), ...)
+    gates: tuple                    # ((step_id, missing choice ids), ...)
+    what_ifs: tuple
+    safety_counts: dict = field(default_factory=dict)
+
+    @property
+    def percent(self) -> float:
+        return round(100 * max(self.score, 0) / self.max_score, 1) if self.max_score else 0.0
+
+    def text(self) -> str:
+        """A plain-text debrief (for a terminal or a log)."""
+        out = [f"{self.title}: {self.score:g} of {self.max_score:g} points"]
+        for r in self.rows:
+            chosen = "; ".join(c[1] for c in r.chosen) or "(gate)"
+            expert = "; ".join(t for _, t in r.expert)
+            out.append(f"- {r.kind} [{r.safety}] {chosen}" + ("" if r.matches_expert else f"  | expert: {expert}"))
+        if self.missed_red_flags:
+            out.append("Missed red flags: " + ", ".join(l for _, l in self.missed_red_flags))
+        if self.confident_unsafe:
+            out.append("Confident and unsafe: " + "; ".join(f"{t} ({s})" for _, _, t, s, _ in self.confident_unsafe))
+        return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+class Session:
+    """One student's attempt at one case."""
+
+    def __init__(self, case, course, exam_mode: bool = False):
+        self.case = case
+        self.course = course
+        self.exam_mode = bool(exam_mode)
+        self.history: list[StepRecord] = []
+        self.asked: list[str] = []
+        self.started_at = _now()
+        self.finished_at: Optional[str] = None
+        self._t0 = time.monotonic()
+        self._steps = case.step_map
+        self._current: Optional[str] = case.start
+        self._ended_at_step: Optional[str] = None
+        self._enter(case.start)
+
+    # ---- state ----------------------------------------------------------------------------
+    @property
+    def current(self):
+        """The step waiting for a choice, or None when the case is finished."""
+        return None if self._current is None else self._steps[self._current]
+
+    @property
+    def finished(self) -> bool:
+        return self._current is None
+
+    @property
+    def score(self) -> float:
+        return round(sum(r.points for r in self.history), 2)
+
+    @property
+    def max_score(self) -> float:
+        total = 0.0
+        for step, chosen in self.case.expert_path():
+            total += sum(c.points for c in chosen)
+            if step.kind in DECISION_KINDS:
+                total += CBM_RIGHT[3]
+        return round(total, 2)
+
+    def available_choices(self) -> tuple:
+        """Choices of the current step the student can still pick (intake questions not yet asked)."""
+        step = self.current
+        if step is None:
+            return ()
+        return tuple(c for c in step.choices if c.id not in self.asked)
+
+    def expert_choices(self) -> tuple:
+        """The expert's choice id(s) for the current step (on a revisited intake step: those not yet asked)."""
+        step = self.current
+        if step is None:
+            return ()
+        ids = tuple(c.id for c in step.choices if c.expert and c.id not in self.asked)
+        if step.kind == "intake" and not ids:
+            ids = tuple(c.id for c in self.available_choices())[:1]
+        return ids
+
+    # ---- moving on ------------------------------------------------------------------------
+    def _enter(self, step_id: Optional[str]):
+        self._current = step_id
+        if step_id is not None and self._steps[step_id].kind == "debrief":
+            self._ended_at_step = step_id
+            self._current = None
+            self.finished_at = _now()
+
+    def choose(self, choice: Union[str, Sequence[str]], confidence: Optional[int] = None) -> Feedback:
+        """Take a choice (or, at a multi-choice step, several) with an optional certainty 1-3."""
+        step = self.current
+        if step is None:
+            raise CaseError(f"the case {self.case.id!r} is finished; start it again to replay")
+        ids = (choice,) if isinstance(choice, str) else tuple(choice)
+        if not ids:
+            raise CaseError(f"choose at least one option at step {step.id!r}")
+        if len(set(ids)) != len(ids):
+            raise CaseError(f"the same option is given twice at step {step.id!r}")
+        if not step.multi and len(ids) != 1:
+            raise CaseError(f"step {step.id!r} takes exactly one choice (got {len(ids)})")
+        by_id = {c.id: c for c in step.choices}
+        for cid in ids:
+            if cid not in by_id:
+                raise CaseError(f"step {step.id!r} has no option {cid!r}; options: {', '.join(by_id)}")
+            if cid in self.asked:
+                raise CaseError(f"the question {cid!r} was asked already")
+        if confidence is not None and confidence not in CBM_RIGHT:
+            raise CaseError(f"confidence must be 1 (Guessing), 2 (Fairly sure), 3 (Certain) or None; got {confidence!r}")
+        chosen = tuple(by_id[cid] for cid in ids)
+        safety = max((c.safety for c in chosen), key=SAFETY_ORDER.index)
+        points = sum(c.points for c in chosen)
+        marks = 0.0
+        if step.kind in DECISION_KINDS:
+            level = confidence or 1
+            marks = CBM_RIGHT[level] if safety == "safe" else CBM_WRONG[safety][level]
+        answers = ()
+        if step.kind == "intake":
+            self.asked.extend(ids)
+            answers = tuple((c.text, c.answer) for c in chosen)
+            conf_rec = None
+        else:
+            conf_rec = confidence
+        text = "\n\n".join(c.feedback for c in chosen)
+        rationale = "\n\n".join(c.rationale for c in chosen)
+        sources = tuple(dict.fromkeys(k for c in chosen for k in c.sources))
+        # where next, and the must-ask gate
+        target = next_step_id(step, chosen)
+        gate_msg = None
+        gate_rec = None
+        if target is not None and self._steps[target].requires:
+            gated = self._steps[target]
+            missing = [r for r in gated.requires if r not in self.asked]
+            if missing:
+                back = self._step_of_choice(missing[0])
+                texts = [self.case.choice(m).text for m in missing]
+                gate_msg = (gated.gate_message or "Before you go on, there are questions you must ask this client.") + \
+                    " Not asked yet: " + "; ".join(texts) + "."
+                gate_rec = StepRecord(step_id=gated.id, kind="gate", choice_ids=tuple(missing), safety="unsafe",
+                                      points=-gated.gate_penalty, confidence=None, choice_points=-gated.gate_penalty)
+                target = back
+        held = self.exam_mode
+        fb = Feedback(step_id=step.id, kind=step.kind, choice_ids=ids,
+                      text=HELD_TEXT if held else text,
+                      safety=None if held else safety,
+                      points=None if held else round(points + marks, 2),
+                      rationale="" if held else rationale,
+                      sources=() if held else sources,
+                      held=held, answers=answers, certainty_marks=None if held else marks,
+                      confidence=conf_rec, gate=gate_msg)
+        full = Feedback(step_id=step.id, kind=step.kind, choice_ids=ids, text=text, safety=safety,
+                        points=round(points + marks, 2), rationale=rationale, sources=sources, answers=answers,
+                        certainty_marks=marks, confidence=conf_rec, gate=gate_msg)
+        self.history.append(StepRecord(step_id=step.id, kind=step.kind, choice_ids=ids, safety=safety,
+                                       points=round(points + marks, 2), confidence=conf_rec,
+                                       choice_points=points, certainty_marks=marks, feedback=full))
+        if gate_rec is not None:
+            self.history.append(gate_rec)
+        self._enter(target)
+        if self.finished:
+            fb = dataclasses.replace(fb, finished=True)
+        return fb
+
+    def _step_of_choice(self, choice_id: str) -> str:
+        for s in self.case.steps:
+            if any(c.id == choice_id for c in s.choices):
+                return s.id
+        raise CaseError(f"no step holds {choice_id!r}")  # pragma: no cover - prevented by Case.check
+
+    # ---- the end --------------------------------------------------------------------------
+    def debrief(self) -> Debrief:
+        """The student's path beside the expert's, missed red flags, each choice's rationale, what-ifs."""
+        case = self.case
+        rows = []
+        for r in self.history:
+            if r.kind == "gate":
+                gated = self._steps[r.step_id]
+                rows.append(DebriefRow(step_id=r.step_id, kind="gate",
+                                       prompt=gated.gate_message or "A must-ask gate sent you back to the intake.",
+                                       chosen=tuple((m, case.choice(m).text, "unsafe", 0.0, "", "", ())
+                                                    for m in r.choice_ids),
+                                       expert=tuple((m, case.choice(m).text) for m in r.choice_ids),
+                                       safety="unsafe", points=r.points, certainty_marks=0.0, confidence=None,
+                                       matches_expert=False))
+                continue
+            step = self._steps[r.step_id]
+            chosen = tuple((c.id, c.text, c.safety, c.points, c.feedback, c.rationale, c.sources)
+                           for c in (case.choice(cid) for cid in r.choice_ids))
+            expert = tuple((c.id, c.text) for c in step.choices if c.expert)
+            if step.kind == "intake":
+                matches = all(case.choice(cid).expert for cid in r.choice_ids)
+            else:
+                matches = set(r.choice_ids) == {c.id for c in step.choices if c.expert}
+            rows.append(DebriefRow(step_id=step.id, kind=step.kind, prompt=step.prompt, chosen=chosen,
+                                   expert=expert, safety=r.safety, points=r.points,
+                                   certainty_marks=r.certainty_marks, confidence=r.confidence,
+                                   matches_expert=matches))
+        epath = case.expert_path()
+        expert_path = tuple((s.id, s.kind, s.prompt, tuple((c.id, c.text) for c in ch)) for s, ch in epath)
+        expert_summary = epath[-1][0].prompt if epath and epath[-1][0].kind == "debrief" else ""
+        ending = self._steps[self._ended_at_step].prompt if self._ended_at_step else ""
+        missed, not_asked = self._missed_red_flags()
+        confident_unsafe = tuple(
+            (r.step_id, cid, case.choice(cid).text, case.choice(cid).safety, r.confidence)
+            for r in self.history if r.kind != "gate" and (r.confidence or 0) >= 2
+            for cid in r.choice_ids if case.choice(cid).safety in ("unsafe", "critical"))
+        gates = tuple((r.step_id, r.choice_ids) for r in self.history if r.kind == "gate")
+        counts: dict = {k: 0 for k in SAFETY_ORDER}
+        for r in self.history:
+            if r.kind != "gate":
+                for cid in r.choice_ids:
+                    counts[case.choice(cid).safety] += 1
+        return Debrief(case_id=case.id, title=case.title, score=self.score, max_score=self.max_score,
+                       exam_mode=self.exam_mode, rows=tuple(rows), expert_path=expert_path,
+                       expert_summary=expert_summary, ending=ending, missed_red_flags=missed,
+                       screening_not_asked=not_asked, confident_unsafe=confident_unsafe, gates=gates,
+                       what_ifs=tuple(what_ifs(case, self.course)), safety_counts=counts)
+
+    def _missed_red_flags(self):
+        vocab = self.course.findings
+        asked_findings = {f for cid in self.asked for f in self.case.choice(cid).asks}
+        present = self.case.findings_dict()
+        missed = []
+        for fid, value in present.items():
+            spec = vocab.get(fid)
+            if spec is None or spec.group != "red_flag" or value is not True:
+                continue
+            if fid not in asked_findings:
+                missed.append((fid, spec.label))
+        not_asked = []
+        for s in self.case.steps:
+            if s.kind != "intake":
+                continue
+            for c in s.choices:
+                screens = any((vocab.get(f) is not None and vocab.get(f).group == "red_flag") for f in c.asks)
+                if screens and c.id not in self.asked:
+                    not_asked.append((c.id, c.text))
+        return tuple(missed), tuple(not_asked)
+
+    def to_attempt(self) -> dict:
+        """The attempt as the progress store's ATTEMPT dict (see notes/contracts.md)."""
+        steps = [{"step_id": r.step_id, "kind": r.kind, "choice_ids": list(r.choice_ids), "safety": r.safety,
+                  "points": r.points, "confidence": r.confidence} for r in self.history]
+        flags = [{"step_id": r.step_id, "choice_id": cid, "safety": self.case.choice(cid).safety,
+                  "confidence": r.confidence}
+                 for r in self.history if r.kind != "gate"
+                 for cid in r.choice_ids if self.case.choice(cid).safety in ("unsafe", "critical")]
+        return {"uid": uuid.uuid4().hex, "case_id": self.case.id, "started_at": self.started_at,
+                "finished_at": self.finished_at, "exam_mode": self.exam_mode, "score": self.score,
+                "max_score": self.max_score, "safety_flags": flags, "steps": steps}
+
+
+# ---------------------------------------------------------------------------------------------
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _course(course):
+    if course is not None:
+        return course
+    from .loading import load_course
+
+    return load_course()
+
+
+def get_case(case_id, course=None):
+    course = _course(course)
+    if not isinstance(case_id, str):
+        return case_id
+    if case_id not in course.cases:
+        import difflib
+        close = difflib.get_close_matches(case_id, list(course.cases.ids), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise KeyError(f"no case {case_id!r}{hint}; cases: {', '.join(course.cases.ids)}")
+    return course.cases[case_id]
+
+
+def list_cases(course=None) -> list:
+    """[(id, title, summary, difficulty)] of every case, in file order."""
+    course = _course(course)
+    return [(c.id, c.title, c.summary, c.difficulty) for c in course.cases]
+
+
+def start(case_id, course=None, exam_mode: bool = False) -> Session:
+    """Start a case (by id, or a Case record)."""
+    course = _course(course)
+    return Session(get_case(case_id, course), course, exam_mode=exam_mode)
+
+
+def play(case_id, choices: Iterable, course=None, confidence: Optional[int] = None,
+         exam_mode: bool = False) -> Session:
+    """Play a case with a list of choices (a list of ids for an intake step) and return the finished
+    session. An item may also be ``(choice, confidence)``."""
+    s = start(case_id, course, exam_mode=exam_mode)
+    for item in choices:
+        conf = confidence
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], (int, type(None))):
+            item, conf = item
+        if s.finished:
+            raise CaseError(f"the case ended before the choice {item!r}")
+        s.choose(item, confidence=conf)
+    if not s.finished:
+        raise CaseError(f"the choices ran out at step {s.current.id!r} (options: "
+                        f"{', '.join(c.id for c in s.available_choices())})")
+    return s
+
+
+def play_expert(case_id, course=None, exam_mode: bool = False) -> Session:
+    """Play the expert path at certainty 3 and return the finished session."""
+    s = start(case_id, course, exam_mode=exam_mode)
+    for _ in range(200):
+        if s.finished:
+            return s
+        s.choose(s.expert_choices(), confidence=3 if s.current.kind in DECISION_KINDS else None)
+    raise CaseError(f"the expert path of {s.case.id!r} does not end")  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------------------------
+# "What if" variants
+def _variants(case, vocab) -> list:
+    f = case.findings_dict()
+    out = []
+    if case.expected.irritability in ("moderate", "high") or (case.expected.irritability is None
+                                                               and f.get("pain_score", 0) >= 4):
+        out.append(("The same client at low irritability", LOW_IRRITABILITY))
+    else:
+        out.append(("The same client at high irritability", HIGH_IRRITABILITY))
+    if case.sex != "male" and not f.get("pregnancy_weeks"):
+        out.append(("The same client, 24 weeks pregnant", {"pregnancy_weeks": 24}))
+    if not f.get("anticoagulants"):
+        out.append(("The same client, on anticoagulants", {"anticoagulants": True}))
+    return [(label, {k: v for k, v in ch.items() if k in vocab}) for label, ch in out]
+
+
+def what_ifs(case, course=None) -> list:
+    """The same client with one thing changed, each run through ``recommend``."""
+    from .reasoning import recommend
+
+    course = _course(course)
+    try:
+        base = recommend(case.findings_dict(), course=course)
+    except Exception as e:  # a broken presentation is reported by the course check
+        return [WhatIf(label="What if", changes={}, note=f"recommend could not run: {e}")]
+    out = []
+    for label, changes in _variants(case, course.findings):
+        if not changes:
+            continue
+        try:
+            rec = recommend({**case.findings_dict(), **changes}, course=course)
+        except Exception as e:
+            out.append(WhatIf(label=label, changes=changes, note=f"recommend could not run: {e}"))
+            continue
+        diffs = []
+        for name in ("urgency", "treat_today", "irritability", "position"):
+            a, b = getattr(base, name), getattr(rec, name)
+            if a != b:
+                diffs.append(f"{name.replace('_', ' ')}: {_show(a)} → {_show(b)}")
+        added = [t for t in rec.avoided if t not in base.avoided]
+        if added:
+            diffs.append("now avoided: " + ", ".join(f"{t} ({rec.avoided[t]})" for t in added))
+        gone = [t for t in base.techniques if t not in rec.techniques]
+        if gone:
+            diffs.append("no longer suggested: " + ", ".join(gone))
+        new = [t for t in rec.techniques if t not in base.techniques]
+        if new:
+            diffs.append("now suggested: " + ", ".join(new))
+        out.append(WhatIf(label=label, changes=changes, urgency=rec.urgency, treat_today=rec.treat_today,
+                          irritability=rec.irritability, position=rec.position, techniques=tuple(rec.techniques),
+                          avoided=tuple(rec.avoided), differences=tuple(diffs) or ("no change in the plan",)))
+    return out
+
+
+def _show(v) -> str:
+    if v is None:
+        return "none"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v).replace("_", " ")
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreement with the course's own rules (run by load_course through the cases course check)
+def agreement_report(course) -> list:
+    """For every case: what was compared with ``recommend`` and what disagreed or was skipped.
+
+    Returns a list of dicts ``{case, problems: [(field_path, message)], skipped: [why], rec}``.
+    Comparisons are skipped (and said so) while a half of the reasoning is still a placeholder:
+    urgency and treat_today while no case's recommendation gives any reason or referral at all;
+    irritability while recommend returns irritability None for a client it treats today."""
+    from .reasoning import PresentationError, recommend
+    from .reasoning.findings import validate_findings
+
+    results = []
+    for case in course.cases:
+        entry = {"case": case.id, "problems": [], "skipped": [], "rec": None}
+        results.append(entry)
+        f = case.findings_dict()
+        try:
+            validate_findings(f, course)
+        except PresentationError as e:
+            idx = next((i for i, fv in enumerate(case.findings) if fv.finding == e.key), None)
+            where = f"findings[{idx}].value" if idx is not None else "findings"
+            entry["problems"].append((where, f"not a valid presentation for recommend: {e}"))
+            continue
+        except Exception as e:  # the reasoning is being written: never fail the whole course for it
+            entry["skipped"].append(f"findings could not be checked ({type(e).__name__}: {e})")
+            continue
+        try:
+            entry["rec"] = recommend(f, course=course)
+        except PresentationError as e:
+            entry["problems"].append(("findings", f"recommend refused the findings: {e}"))
+        except Exception as e:
+            entry["skipped"].append(f"recommend failed ({type(e).__name__}: {e}); not compared")
+    recs = [e["rec"] for e in results if e["rec"] is not None]
+    screening_live = any(r.reasons or r.referrals or r.urgency != "none" or not r.treat_today for r in recs)
+    for case, entry in zip(course.cases, results):
+        rec = entry["rec"]
+        if rec is None:
+            continue
+        exp = case.expected
+        if not screening_live:
+            entry["skipped"].append("urgency and treat_today not compared: the screening half of recommend "
+                                    "gives no reasons or referrals for any case yet (a placeholder)")
+        else:
+            if rec.urgency != exp.urgency:
+                entry["problems"].append(("expected.urgency", (
+                    f"recommend(findings) gives urgency {rec.urgency!r} but the case expects {exp.urgency!r}"
+                    + _why(rec, "red_flag") + "; a case must agree with the course's rules (data/red_flags.yaml)")))
+            if rec.treat_today != exp.treat_today:
+                entry["problems"].append(("expected.treat_today", (
+                    f"recommend(findings) gives treat_today {rec.treat_today} but the case expects "
+                    f"{exp.treat_today}" + _why(rec, "contraindication"))))
+        if exp.treat_today and rec.treat_today:
+            if rec.irritability is None:
+                entry["skipped"].append("irritability not compared: recommend returns irritability None for a "
+                                        "client it treats today (the treatment half is a placeholder)")
+            elif rec.irritability != exp.irritability:
+                ind = ", ".join(rec.irritability_indicators)
+                entry["problems"].append(("expected.irritability", (
+                    f"recommend(findings) rates irritability {rec.irritability!r} "
+                    f"({'indicators: ' + ind if ind else 'no indicator'}) but the case expects "
+                    f"{exp.irritability!r}")))
+            for i, t in enumerate(exp.techniques):
+                if t in rec.avoided:
+                    entry["problems"].append((f"expected.techniques[{i}]", (
+                        f"the expert plan uses {t!r}, which recommend(findings) avoids today: {rec.avoided[t]}")))
+            if not rec.avoided and not rec.techniques and exp.techniques:
+                entry["skipped"].append("techniques not compared: recommend gives no techniques and avoids none "
+                                        "(the treatment half is a placeholder)")
+    return results
+
+
+def _why(rec, kind) -> str:
+    rules = [r.rule for r in rec.reasons if r.kind == kind and r.rule]
+    return f" (rules: {', '.join(dict.fromkeys(rules))})" if rules else " (no rule fired)"
+
+
+def check_course(course):
+    """Yield (collection, record_id, field_path, message) for every case that disagrees with the rules."""
+    try:
+        report = agreement_report(course)
+    except Exception:  # never break load_course: the reasoning may be mid-way
+        return
+    for entry in report:
+        for field_path, message in entry["problems"]:
+            yield ("cases", entry["case"], field_path, message)
+
+
+__all__ = ["start", "play", "play_expert", "list_cases", "get_case", "what_ifs", "agreement_report",
+           "check_course", "Session", "Feedback", "Debrief", "DebriefRow", "WhatIf", "StepRecord", "CaseError",
+           "CONFIDENCE_LABELS"]
