@@ -147,6 +147,10 @@ def applicable_contraindications(findings, course, categories=("local", "caution
                  if c.category in categories and condition_holds(c.when, findings))
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
 def _not_treating_reason(screen, course) -> str:
     if screen.urgency in ("emergency", "urgent"):
         return f"No hands-on treatment today: the screening found an {screen.urgency} reason to refer first."
@@ -215,7 +219,11 @@ def plan(findings: dict, screen, course) -> Plan:
                     mods[tid].append(f"Pressure {PRESSURE_LABEL[c.pressure]} at most ({c.name}).")
         if c.action == "avoid_area":
             for tid in list(mods):
-                mods[tid].append(f"Keep off {c.area or 'the affected area'} ({c.name}).")
+                mods[tid].append(f"Keep off {_lower_first(c.area or 'the affected area')} ({c.name}).")
+        elif c.area and c.when is not None:
+            for tid in list(mods):
+                if course.techniques[tid].category in PRESSURE_CATEGORIES:
+                    mods[tid].append(f"Take extra care at {_lower_first(c.area)} ({c.name}).")
         if c.position:
             required_positions.append(c.position)
         excluded_positions.update(c.positions_excluded)
