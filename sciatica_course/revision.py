@@ -101,7 +101,7 @@ def scheduler():
     Two settings differ from the package's defaults: fuzzing is off, so a schedule is reproducible from the
     answers (and testable); and there are no minute-long (re)learning steps, because this course is revised in
     sessions days apart: with them every question answered in a lesson would be due again within ten minutes.
-    Intervals are therefore whole days (a wrong answer comes back the next day)."""
+    Intervals are therefore whole days (a wrong answer comes back within a day or two)."""
     from fsrs import Scheduler
 
     return Scheduler(enable_fuzzing=False, learning_steps=(), relearning_steps=())
@@ -186,7 +186,8 @@ def _mastery(groups: dict, labels: dict, states: dict, answers: list) -> list:
             mastery=sum(states[q.id].mastery for q in items if q.id in states) / len(items) if items else 0.0,
             answers=len(ans), accuracy=(sum(bool(a["correct"]) for a in ans) / len(ans)) if ans else None))
     order = {k: i for i, k in enumerate(groups)}
-    return sorted(rows, key=lambda m: (m.mastery, m.answered > 0, order[m.key]))
+    # weakest first; on a tie, topics you have answered (and so shown to be weak) before unseen ones
+    return sorted(rows, key=lambda m: (m.mastery, m.answered == 0, order[m.key]))
 
 
 def mastery_by_topic(course=None, store=None, now=None, answers=None) -> list:

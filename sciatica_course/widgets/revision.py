@@ -138,7 +138,7 @@ class RevisionSession(W.VBox):
         nxt_text = (f" Your next question falls due on {esc(_when(nxt))}." if nxt is not None and
                     nxt > datetime.now(timezone.utc) else "")
         wrong = [i for i, c in self.results if not c]
-        again = (" The questions you missed come back tomorrow, when recalling them does the most good."
+        again = (" The questions you missed come back within a day or two: recalling them then does the most good."
                  if wrong else "")
         self.holder.children = []
         self.reason.value = ""
