@@ -64,9 +64,10 @@ difficulty: introductory   # introductory, intermediate or advanced
 sex: male                  # optional: female or male (leave the line out if it does not matter)
 
 # ---- the full presentation ---------------------------------------------------------------------
-# Every finding that is present, in the vocabulary of data/findings.yaml (the "id" of each finding there).
+# findings: every finding that is present, in the vocabulary of data/findings.yaml (the "id" of each finding there).
 # Anything not listed is absent or normal. Yes/no findings take true or false; measured ones a number
 # (pain_score 0-10, settle_time_minutes, weeks_since_onset, age, pregnancy_weeks).
+# Each line is {finding: <id>, value: <true, false or a number>}.
 findings:
   - {finding: pain_score, value: 3}
   - {finding: night_pain, value: false}
@@ -77,7 +78,7 @@ findings:
   - {finding: age, value: 34}
 
 # ---- the expert's answers ----------------------------------------------------------------------
-# The check compares these with the course's rules for the findings above, and with the expert choices below.
+# expected: what the expert concludes. The check compares these with the course's rules for the findings above, and with the expert choices below.
 expected:
   urgency: none            # emergency, urgent, routine or none (none = no referral needed)
   treat_today: true        # false whenever the client must be referred first
@@ -87,16 +88,17 @@ expected:
   avoid: []                # techniques the expert would not use today (ids of data/techniques.yaml)
 
 # ---- where the case belongs --------------------------------------------------------------------
-tags:
+tags:                      # tags: where the case belongs, used to file and group it
   lesson: case_clinic      # a lesson id of data/lessons.yaml
   topics: [case_reasoning, irritability]   # short snake_case topic names (used to group results)
   mblex_domains: [C, E]    # MBLEx content domains A-G this case practises (see data/exam_domains.yaml)
 
+# sources: the case as a whole rests on these (keys of data/sources.yaml)
 sources: [irritability_synthesis, nice_cks_sciatica_red_flags, werner_2020_endangerment, technique_fit_synthesis]
 
 # ---- the steps ---------------------------------------------------------------------------------
 start: intake              # the id of the first step
-steps:
+steps:                     # the steps, in any order; the case starts at "start" and follows each "next"
   # Each step has:
   #   id       a snake_case name, unique in the case
   #   kind     intake (choose questions to ask), red_flag (treat or refer, how urgently), referral (what to
@@ -107,6 +109,7 @@ steps:
   #   next     the step that follows (a choice's own "next" wins)
   #   requires (optional) a must-ask gate: intake question ids that must have been asked before this step
   #            opens; gate_message is what the student is told; gate_penalty the points it costs (0-10)
+  #   choices  the options the student picks from (a debrief step has none)
   # Each choice has:
   #   id        a snake_case name, unique in the whole case
   #   text      what the student sees on the button

@@ -619,9 +619,11 @@ def _spreadsheet_safe(v):
 
 
 def _write_csv(df, path: Path):
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
     df = df.copy()
     for col in df.columns:
-        if df[col].dtype == object:
+        if is_object_dtype(df[col].dtype) or is_string_dtype(df[col].dtype):
             df[col] = df[col].map(_spreadsheet_safe)
     df.to_csv(path, index=False, encoding="utf-8")
 
@@ -815,31 +817,68 @@ def _demo_attempt(rng, case_id: str, skill: float, stamp: str) -> dict:
             "max_score": max_score, "safety_flags": flags, "steps": steps}
 
 
-def simulate_class(folder: str | os.PathLike, students: int = 40, broken: int = 3, seed: int = 0) -> list[Path]:
-    """Write ``students`` progress exports of a simulated class into ``folder`` (two practice cases, one or two
-    attempts each), of which ``broken`` are damaged (a truncated file, a foreign JSON file, a duplicate, ...).
-    Returns the files written. For trying the report; the case ids start with ``demo_``."""
+def _engine_attempt(rng, course, case_id: str, skill: float) -> dict | None:
+    """Play one case with the course's engine like a student of the given skill (0-1); None if it fails."""
+    from . import cases
+
+    try:
+        sess = cases.start(case_id, course)
+        for _ in range(60):
+            if sess.finished:
+                return sess.to_attempt()
+            step = sess.current
+            avail = [c.id for c in sess.available_choices()]
+            expert = list(sess.expert_choices())
+            if step.multi:
+                picks = [c for c in avail if (c in expert and rng.random() < skill + 0.1) or
+                         (c not in expert and rng.random() < 0.25)] or [rng.choice(avail)]
+            else:
+                picks = expert[:1] if expert and rng.random() < skill else [rng.choice(avail)]
+            conf = None if step.kind == "intake" else rng.choice([1, 2, 3, 3] if skill > 0.7 else [1, 1, 2, 3])
+            sess.choose(picks if step.multi else picks[0], confidence=conf)
+    except Exception:
+        return None
+    return None
+
+
+def simulate_class(folder: str | os.PathLike, students: int = 40, broken: int = 3, seed: int = 0,
+                   course=None, case_ids=None) -> list[Path]:
+    """Write ``students`` progress exports of a simulated class into ``folder``, of which ``broken`` are damaged
+    (a truncated file, a foreign JSON file, an exact copy, a wrong safety class, a text file). Each student plays
+    one or two attempts of each case. With ``course`` (and ``case_ids``, default: up to three of its cases)
+    the cases are played with the course's own engine; without, two built-in practice cases (ids ``demo_...``)
+    are used. For trying the report; returns the files written."""
     import random
 
     rng = random.Random(seed)       # a local generator: no global seed is touched
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    if course is not None and case_ids is None:
+        case_ids = list(course.cases.ids)[:3]
+    use_engine = course is not None and bool(case_ids)
     paths = []
-    for i in range(students - broken):
+    for i in range(max(0, students - broken)):
         skill = rng.uniform(0.4, 0.95)
         stamp = f"2026-11-20T10:{i % 60:02d}:00+00:00"
-        attempts = [_demo_attempt(rng, c, skill, stamp) for c in _DEMO_CASES for _ in range(rng.choice([1, 1, 2]))]
+        attempts = []
+        for c in (case_ids if use_engine else _DEMO_CASES):
+            for _ in range(rng.choice([1, 1, 2])):
+                a = _engine_attempt(rng, course, c, skill) if use_engine else _demo_attempt(rng, c, skill, stamp)
+                if a is not None:
+                    attempts.append(a)
         doc = {"format": FORMAT, "version": VERSION, "exported_at": stamp, "student": f"student_{i + 1:02d}",
                "anonymous": True, "answers": [], "case_attempts": attempts, "lessons": []}
         p = folder / f"student_{i + 1:02d}.json"
         p.write_text(json.dumps(doc, indent=1), encoding="utf-8")
         paths.append(p)
+    good = paths[:] or [None]
     damage = [
-        ("truncated.json", lambda: paths[0].read_text(encoding="utf-8")[:200]),
+        ("truncated.json", lambda: good[0].read_text(encoding="utf-8")[:200] if good[0] else "{"),
         ("shopping_list.json", lambda: json.dumps({"format": "groceries", "items": ["milk"]})),
-        ("student_01_again.json", lambda: paths[0].read_text(encoding="utf-8")),
-        ("bad_safety.json", lambda: paths[1].read_text(encoding="utf-8").replace('"safety": "safe"',
-                                                                                '"safety": "fine"', 1)),
+        ("student_01_again.json", lambda: good[0].read_text(encoding="utf-8") if good[0] else "[]"),
+        ("bad_safety.json", lambda: good[-1].read_text(encoding="utf-8").replace('"safety": "safe"',
+                                                                                 '"safety": "fine"', 1)
+         if good[-1] else "{}"),
         ("notes.txt", lambda: "not an export"),
     ]
     for k in range(broken):
@@ -850,3 +889,12 @@ def simulate_class(folder: str | os.PathLike, students: int = 40, broken: int = 
         p.write_text(make(), encoding="utf-8")
         paths.append(p)
     return paths
+
+
+def practice_folder(students: int = 40, broken: int = 3, seed: int = 0, course=None) -> Path:
+    """A new temporary folder holding a simulated class's exports (see :func:`simulate_class`)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="sciatica-class-"))
+    simulate_class(folder, students=students, broken=broken, seed=seed, course=course)
+    return folder

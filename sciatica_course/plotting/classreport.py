@@ -33,7 +33,7 @@ def plot_case_scores(attempts, ax=None):
         labels.append(_wrap(g["case"].iloc[0], 34))
         notes.append(f"{c}: mean {p.mean():.0f}% (n={len(p)})" if len(p) else f"{c}: no score")
     if data:
-        ax.boxplot(data, vert=False, widths=0.5, showfliers=False,
+        ax.boxplot(data, orientation="horizontal", widths=0.5, showfliers=False,
                    medianprops={"color": PALETTE["black"], "linewidth": 2},
                    boxprops={"color": PALETTE["blue"]}, whiskerprops={"color": PALETTE["blue"]})
         for i, p in enumerate(data, start=1):
@@ -42,8 +42,9 @@ def plot_case_scores(attempts, ax=None):
             if len(p):
                 ax.text(103, i, f"n={len(p)}, mean {p.mean():.0f}%", va="center", fontsize=8)
         ax.set_yticks(range(1, len(cases) + 1), labels, fontsize=8)
-    ax.set_xlim(0, 125)
-    ax.set_xticks([0, 20, 40, 60, 80, 100])
+    lo = min([0.0] + [float(p.min()) for p in data if len(p)])
+    ax.set_xlim(lo - (5 if lo < 0 else 0), 125)
+    ax.set_xticks([t for t in range(-100, 101, 20) if t >= lo - 5])
     ax.set_xlabel("score (% of the case's maximum)")
     ax.set_title("Scores per case (box: middle half; line: median; dots: attempts)", fontsize=10)
     ax.invert_yaxis()
