@@ -455,7 +455,7 @@ def _variants(case, vocab) -> list:
         out.append(("The same client at low irritability", LOW_IRRITABILITY))
     else:
         out.append(("The same client at high irritability", HIGH_IRRITABILITY))
-    if case.sex != "male" and not f.get("pregnancy_weeks"):
+    if case.sex != "male" and not f.get("pregnancy_weeks") and f.get("age", 30) < 50:
         out.append(("The same client, 24 weeks pregnant", {"pregnancy_weeks": 24}))
     if not f.get("anticoagulants"):
         out.append(("The same client, on anticoagulants", {"anticoagulants": True}))

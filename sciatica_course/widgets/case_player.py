@@ -1,0 +1,343 @@
+"""The case player: choose a case, play it step by step, get feedback on every choice, rate your certainty,
+and finish with a debrief (your path beside the expert's, with a figure).
+
+All logic is in :mod:`sciatica_course.cases`; this module only renders it. Every string from a case file is
+escaped (``esc``/``inline``/``paragraphs``), so HTML or script in a case shows as text and never runs.
+Keyboard: every control is a button, checkbox, dropdown or toggle (Tab to move, Space/Enter to press).
+
+``CasePlayer(case_id=None, exam_mode=False, hold_feedback=False)``: with ``hold_feedback=True`` the
+feedback of each choice waits behind a "Reveal feedback" button (for presenting a case to a class).
+Finished attempts are saved with ``sciatica_course.progress.record_case_attempt`` when it exists.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import ipywidgets as W
+
+from .. import cases as engine
+from ..text import esc, inline, paragraphs, source_list
+from .common import CONFIDENCE_LEVELS, STYLE, feedback_html, option_button
+
+SAFETY_TEXT = {"safe": "✓ safe", "suboptimal": "~ suboptimal", "unsafe": "! unsafe", "critical": "!! critical"}
+SAFETY_CSS = {"safe": "#009E73", "suboptimal": "#B8A800", "unsafe": "#E69F00", "critical": "#D55E00"}
+KIND_TEXT = {"intake": "Intake", "red_flag": "Red-flag decision", "referral": "Referral", "irritability": "Irritability",
+             "plan": "Plan", "gate": "Must-ask gate", "debrief": "Debrief"}
+CSS = W.HTML(
+    "<style>"
+    ".sc-case .sc-badge{display:inline-block;border:2px solid;border-radius:4px;padding:0 5px;font-weight:bold}"
+    ".sc-case table{border-collapse:collapse;margin:6px 0}.sc-case td,.sc-case th{border:1px solid #999;"
+    "padding:3px 6px;vertical-align:top;text-align:left}"
+    ".sc-case .sc-check label{white-space:normal!important}"
+    "</style>")
+
+
+def badge(safety: Optional[str]) -> str:
+    """A safety class as text plus colour (never colour alone)."""
+    if not safety:
+        return ""
+    return (f'<span class="sc-badge" style="border-color:{SAFETY_CSS[safety]}">{esc(SAFETY_TEXT[safety])}</span>')
+
+
+def _record(attempt: dict) -> Optional[str]:
+    """Save a finished attempt; returns a message when it could not be saved (never raises)."""
+    try:
+        from .. import progress
+    except Exception:
+        return None
+    fn = getattr(progress, "record_case_attempt", None)
+    if fn is None:
+        return None
+    try:
+        fn(attempt)
+    except Exception as e:  # never a traceback in a lesson
+        return f"Your attempt could not be saved to your progress ({type(e).__name__}: {e})."
+    return None
+
+
+def feedback_block(fb, course) -> str:
+    """HTML for one Feedback (escaped)."""
+    parts = []
+    if fb.held:
+        parts.append(f"<p><i>{esc(fb.text)}</i></p>")
+    else:
+        pts = "" if fb.points is None else f" · {fb.points:+g} points"
+        if fb.certainty_marks:
+            pts += f" (certainty {fb.certainty_marks:+g})"
+        parts.append(f"<p>{badge(fb.safety)}{esc(pts)}</p>{paragraphs(fb.text)}")
+        if fb.rationale:
+            parts.append(f"<p><b>Why:</b> {inline(fb.rationale)}</p>")
+        if fb.sources:
+            parts.append("<details><summary>Sources</summary>" + source_list(fb.sources, course) + "</details>")
+    if fb.gate:
+        parts.append(f'<p role="alert"><b>Must-ask gate:</b> {esc(fb.gate)}</p>')
+    return "".join(parts)
+
+
+def debrief_html(debrief, course, figure: bool = True) -> str:
+    """The debrief as HTML: score, your path beside the expert's, flags, rationale, what-ifs, figure."""
+    d = debrief
+    out = [f'<h4 role="heading" aria-level="4">Debrief: {esc(d.title)}</h4>',
+           f"<p><b>Score: {d.score:g} of {d.max_score:g}</b> ({d.percent:g}%)"
+           + (" · exam mode" if d.exam_mode else "") + "</p>"]
+    counts = ", ".join(f"{esc(SAFETY_TEXT[k])}: {v}" for k, v in d.safety_counts.items() if v)
+    if counts:
+        out.append(f"<p>Your choices by safety class: {counts}</p>")
+    if d.confident_unsafe:
+        items = "".join(f"<li>{badge(s)} {esc(t)} (you were {esc(engine.CONFIDENCE_LABELS.get(c, ''))})</li>"
+                        for _sid, _cid, t, s, c in d.confident_unsafe)
+        out.append(f'<div role="alert"><p><b>Confident and unsafe:</b> you were sure of these unsafe choices. '
+                   f'Confident errors are the ones to revisit first.</p><ul>{items}</ul></div>')
+    if d.missed_red_flags:
+        items = "".join(f"<li>{esc(label)}</li>" for _f, label in d.missed_red_flags)
+        out.append(f"<p><b>Missed red flags</b> (present, but you never asked about them):</p><ul>{items}</ul>")
+    elif d.screening_not_asked:
+        items = "".join(f"<li>{esc(t)}</li>" for _c, t in d.screening_not_asked)
+        out.append(f"<p><b>Screening questions you did not ask</b> (none hid a red flag this time):</p><ul>{items}</ul>")
+    else:
+        out.append("<p>You asked every red-flag screening question.</p>")
+    rows = []
+    for r in d.rows:
+        yours = "<br>".join(f"{badge(c[2])} {esc(c[1])}" for c in r.chosen) if r.kind != "gate" else \
+            "Not asked yet: " + "; ".join(esc(c[1]) for c in r.chosen)
+        expert = "<br>".join(esc(t) for _i, t in r.expert) if r.kind != "gate" else "Ask them before deciding"
+        same = "same as the expert" if r.matches_expert else "differs"
+        conf = engine.CONFIDENCE_LABELS.get(r.confidence, "-") if r.confidence else "-"
+        rows.append(f"<tr><th scope='row'>{esc(KIND_TEXT.get(r.kind, r.kind))}</th><td>{yours}</td><td>{expert}</td>"
+                    f"<td>{esc(same)}</td><td>{esc(conf)}</td><td>{r.points:+g}</td></tr>")
+    out.append("<table><caption>Your path beside the expert's</caption><thead><tr><th scope='col'>Step</th>"
+               "<th scope='col'>Your choice</th><th scope='col'>Expert's choice</th><th scope='col'>Match</th>"
+               "<th scope='col'>Certainty</th><th scope='col'>Points</th></tr></thead><tbody>"
+               + "".join(rows) + "</tbody></table>")
+    why = []
+    for r in d.rows:
+        if r.kind == "gate":
+            continue
+        for cid, text, safety, _pts, fb, rat, srcs in r.chosen:
+            why.append(f"<details><summary>{esc(KIND_TEXT.get(r.kind, r.kind))}: {esc(text)} {badge(safety)}"
+                       f"</summary>{paragraphs(fb)}<p><b>Why:</b> {inline(rat)}</p>{source_list(srcs, course)}"
+                       f"</details>")
+    out.append("<p><b>Each choice and its rationale</b> (open a line to read it):</p>" + "".join(why))
+    if d.ending and d.ending != d.expert_summary:
+        out.append(f"<p><b>Where your path ended:</b></p>{paragraphs(d.ending)}")
+    out.append(f"<p><b>The expert's reasoning:</b></p>{paragraphs(d.expert_summary)}")
+    if d.what_ifs:
+        wrows = []
+        for w in d.what_ifs:
+            if w.note:
+                wrows.append(f"<tr><th scope='row'>{esc(w.label)}</th><td colspan='2'>{esc(w.note)}</td></tr>")
+                continue
+            head = (f"urgency {esc(w.urgency)}, " + ("treat today" if w.treat_today else "do not treat today")
+                    + (f", irritability {esc(w.irritability)}" if w.irritability else "")
+                    + (f", position {esc(w.position.replace('_', ' '))}" if w.position else ""))
+            wrows.append(f"<tr><th scope='row'>{esc(w.label)}</th><td>{head}</td>"
+                         f"<td>{'<br>'.join(esc(x) for x in w.differences)}</td></tr>")
+        out.append("<table><caption>What if? The same client with one thing changed, run through the course's "
+                   "rules</caption><thead><tr><th scope='col'>Variant</th><th scope='col'>The rules say</th>"
+                   "<th scope='col'>What changes</th></tr></thead><tbody>" + "".join(wrows) + "</tbody></table>")
+    if figure:
+        from ..plotting.cases import plot_case_path
+        from ..plotting.common import figure_html
+
+        out.append(figure_html(plot_case_path(d)))
+    return "".join(out)
+
+
+class _HTMLView:
+    def __init__(self, html: str):
+        self.html = html
+
+    def _repr_html_(self):
+        return f'<div class="sc-case">{self.html}</div>'
+
+
+def show_debrief(session, course=None, figure: bool = True) -> _HTMLView:
+    """Display the debrief of a played session (e.g. ``cases.play_expert("...")``) in a lesson."""
+    course = course if course is not None else session.course
+    return _HTMLView(debrief_html(session.debrief(), course, figure=figure))
+
+
+def case_card(case_id: str, course=None) -> _HTMLView:
+    """The client and the story of a case, as a lesson shows it."""
+    case = engine.get_case(case_id, course)
+    return _HTMLView(f"<p><b>{esc(case.title)}</b> · {esc(case.client)}</p>{paragraphs(case.story)}")
+
+
+class CasePlayer(W.VBox):
+    """Play a case with feedback per choice, certainty buttons, score and a debrief with a path figure."""
+
+    def __init__(self, case_id: Optional[str] = None, exam_mode: bool = False, hold_feedback: bool = False,
+                 course=None, record: bool = True):
+        from ..loading import load_course
+
+        self.course = course if course is not None else load_course()
+        self.hold_feedback = hold_feedback
+        self.record = record
+        self.session: Optional[engine.Session] = None
+        self.save_message: Optional[str] = None
+        self.attempt: Optional[dict] = None
+        self._held: list[str] = []
+        options = [(f"{c.title} ({c.difficulty})", c.id) for c in self.course.cases]
+        if case_id is not None:
+            engine.get_case(case_id, self.course)  # a clear KeyError for an unknown id
+        self.picker = W.Dropdown(options=options, value=case_id if case_id else (options[0][1] if options else None),
+                                 description="Case", style={"description_width": "initial"},
+                                 layout=W.Layout(width="auto"))
+        self.exam = W.Checkbox(value=bool(exam_mode), description="Exam mode: feedback at the end", indent=False)
+        self.start_button = W.Button(description="Start case", button_style="primary",
+                                     tooltip="Start (or restart) the chosen case")
+        self.start_button.on_click(lambda _b: self.start())
+        self.header = W.HTML()
+        self.transcript = W.HTML()
+        self.prompt = W.HTML()
+        self.checks = W.VBox()
+        self.ask_button = W.Button(description="Ask these questions", tooltip="Ask the ticked questions")
+        self.ask_button.on_click(lambda _b: self.ask())
+        self.confidence = W.ToggleButtons(
+            options=[(label, value) for label, value in CONFIDENCE_LEVELS], value=None,
+            description="How sure are you?", style={"description_width": "initial", "button_width": "auto"},
+            tooltips=[label for label, _ in CONFIDENCE_LEVELS])
+        self.options = W.VBox()
+        self.feedback = W.HTML()
+        self.reveal_button = W.Button(description="Reveal feedback", tooltip="Show the feedback held for the class",
+                                      disabled=True)
+        self.reveal_button.on_click(lambda _b: self.reveal())
+        self.score_html = W.HTML()
+        self.debrief = W.HTML()
+        self.step_box = W.VBox()
+        controls = W.HBox([self.picker, self.exam, self.start_button])
+        children = [STYLE, CSS, controls, self.header, self.transcript, self.step_box, self.feedback]
+        if hold_feedback:
+            children.append(self.reveal_button)
+        children += [self.score_html, self.debrief]
+        super().__init__(children=children)
+        self.add_class("sc-widget")
+        self.add_class("sc-case")
+        if case_id is not None:
+            self.start()
+
+    # ---- actions (what the buttons do; tests call them directly) ----------------------------
+    def start(self, case_id: Optional[str] = None):
+        if case_id is not None:
+            self.picker.value = case_id
+        if self.picker.value is None:
+            self.header.value = "<p>No cases are available.</p>"
+            return
+        self.session = engine.start(self.picker.value, self.course, exam_mode=self.exam.value)
+        self.attempt = None
+        self.save_message = None
+        self._held = []
+        case = self.session.case
+        mode = " · exam mode: feedback comes at the end" if self.session.exam_mode else ""
+        self.header.value = (f'<div role="heading" aria-level="3"><b>{esc(case.title)}</b></div>'
+                             f"<p><i>{esc(case.client)}</i>{esc(mode)}</p>{paragraphs(case.story)}")
+        self.transcript.value = ""
+        self.feedback.value = ""
+        self.debrief.value = ""
+        self.reveal_button.disabled = True
+        self._render_step()
+
+    def ask(self, ids=None):
+        """Ask the ticked intake questions (or the given ids)."""
+        if ids is None:
+            ids = [cb._choice_id for cb in self.checks.children if cb.value]
+        if not ids:
+            self.feedback.value = feedback_html("<p>Tick at least one question to ask.</p>")
+            return None
+        return self._take(list(ids))
+
+    def choose(self, choice_id: str):
+        """Take a single choice at a decision step, with the certainty currently selected."""
+        return self._take(choice_id, confidence=self.confidence.value)
+
+    def reveal(self):
+        """Show the feedback held back (hold_feedback=True)."""
+        if self._held:
+            self.feedback.value = feedback_html("".join(self._held))
+            self._held = []
+        self.reveal_button.disabled = True
+
+    # ---- rendering --------------------------------------------------------------------------
+    def _take(self, choice, confidence=None):
+        if self.session is None or self.session.finished:
+            return None
+        try:
+            fb = self.session.choose(choice, confidence=confidence)
+        except engine.CaseError as e:
+            self.feedback.value = feedback_html(f"<p>{esc(e)}</p>")
+            return None
+        if fb.answers:
+            qa = "".join(f"<li><b>You:</b> {esc(q)}<br><b>Client:</b> {esc(a)}</li>" for q, a in fb.answers)
+            self.transcript.value = (self.transcript.value or '<p><b>What the client told you</b></p>') + \
+                f"<ul>{qa}</ul>"
+        block = feedback_block(fb, self.course)
+        title = f"<p><b>{esc(KIND_TEXT.get(fb.kind, fb.kind))}</b></p>"
+        if self.hold_feedback and not fb.held:
+            self._held.append(title + block)
+            gate = f'<p role="alert"><b>Must-ask gate:</b> {esc(fb.gate)}</p>' if fb.gate else ""
+            self.feedback.value = feedback_html("<p><i>Feedback held: press Reveal feedback to show it.</i></p>" + gate)
+            self.reveal_button.disabled = False
+        else:
+            self.feedback.value = feedback_html(title + block)
+        self.confidence.value = None
+        self._render_step()
+        return fb
+
+    def _render_step(self):
+        s = self.session
+        self.score_html.value = (f"<p>Score so far: {s.score:g} of {s.max_score:g}</p>" if not s.exam_mode
+                                 else "<p>Exam mode: your score comes in the debrief.</p>")
+        step = s.current
+        if step is None:
+            self.step_box.children = []
+            self._finish()
+            return
+        head = f'<div role="heading" aria-level="4"><b>{esc(KIND_TEXT.get(step.kind, step.kind))}.</b> {inline(step.prompt)}</div>'
+        self.prompt.value = head
+        if step.multi:
+            boxes = []
+            for c in s.available_choices():
+                cb = W.Checkbox(value=False, description=c.text, indent=False, layout=W.Layout(width="auto"))
+                cb._choice_id = c.id
+                cb.add_class("sc-check")
+                boxes.append(cb)
+            self.checks.children = boxes
+            self.step_box.children = [self.prompt, self.checks, self.ask_button]
+        else:
+            buttons = []
+            for c in step.choices:
+                b = option_button(c.text)
+                b.on_click(lambda _b, cid=c.id: self.choose(cid))
+                b._choice_id = c.id
+                buttons.append(b)
+            self.options.children = buttons
+            self.step_box.children = [self.prompt, self.confidence, self.options]
+
+    def _finish(self):
+        s = self.session
+        d = s.debrief()
+        self.score_html.value = f"<p><b>Finished. Score: {d.score:g} of {d.max_score:g}</b> ({d.percent:g}%)</p>"
+        html = debrief_html(d, self.course)
+        if self.record and self.attempt is None:
+            self.attempt = s.to_attempt()
+            self.save_message = _record(self.attempt)
+        if self.save_message:
+            html += f"<p><i>{esc(self.save_message)}</i></p>"
+        if self.hold_feedback and self._held:
+            html = "<p><i>Press Reveal feedback for the last step's feedback.</i></p>" + html
+        self.debrief.value = html
+
+    # ---- for tests and instructors ---------------------------------------------------------
+    def option_buttons(self) -> dict:
+        return {b._choice_id: b for b in self.options.children}
+
+    def question_boxes(self) -> dict:
+        return {cb._choice_id: cb for cb in self.checks.children}
+
+
+def case_player(case_id: Optional[str] = None, **kw) -> CasePlayer:
+    """The case player widget (see :class:`CasePlayer`)."""
+    return CasePlayer(case_id=case_id, **kw)
+
+
+__all__ = ["CasePlayer", "case_player", "debrief_html", "show_debrief", "case_card", "feedback_block", "badge"]
