@@ -120,6 +120,7 @@ class Stretch:
     sources: SourceKeys
     seed: Optional[Literal["000", "001", "002", "003", "004"]] = None
     kind: Literal["stretch", "self_massage", "movement"] = "stretch"
+    position: Optional[Position] = None   # the lying position it is done in (None: sitting or kneeling)
 
 
 @dataclass(frozen=True)

@@ -265,6 +265,8 @@ def plan(findings: dict, screen, course) -> Plan:
             continue
         if cap_pressure and s.kind == "self_massage":
             continue
+        if s.position is not None and s.position in excluded_positions:
+            continue
         care.append(s.id)
 
     return Plan(

@@ -1,0 +1,138 @@
+"""Treatment widgets and figures, without a browser: set values, click, read the HTML."""
+from __future__ import annotations
+
+import ipywidgets as W
+import pytest
+
+from sciatica_course import load_course
+from sciatica_course.plotting.common import alt_text
+from sciatica_course.plotting.treatment import plot_irritability_levels, plot_technique_matrix
+from sciatica_course.reasoning.treatment import classify
+from sciatica_course.widgets import treatment as tw
+
+COURSE = load_course()
+
+
+def controls(widget):
+    out, stack = [], [widget]
+    while stack:
+        w = stack.pop()
+        out.append(w)
+        stack.extend(getattr(w, "children", ()))
+    return out
+
+
+def test_every_control_has_an_accessible_name():
+    for w in (tw.IrritabilityClassifier(COURSE), tw.SessionPlanner(COURSE), tw.ContraindicationSorter(COURSE),
+              tw.SelfCareChooser(COURSE)):
+        for c in controls(w):
+            if isinstance(c, (W.Button, W.Checkbox, W.Dropdown, W.IntSlider, W.BoundedIntText,
+                              W.BoundedFloatText, W.ToggleButtons)):
+                assert c.description.strip(), c
+
+
+def test_classifier_highlights_the_deciding_indicator_and_labels_the_synthesis():
+    c = tw.IrritabilityClassifier(COURSE)
+    assert "LOW" in c.result_html.value
+    c.set(pain_score=8)
+    assert c.result.level == "high"
+    v = c.result_html.value
+    assert "◀ DECIDING" in v and "Pain 7/10 or more" in v
+    assert "Teaching synthesis" in v and "0.44" in v
+    assert 'role="status"' in v
+    assert "<img" in c.figure_html.value and 'alt="' in c.figure_html.value
+    c.pain.value = 5
+    assert c.result.level == "moderate"
+    c.settle.value = 180
+    assert c.result.level == "high" and c.result.deciding == ("irr_high_slow_settle",)
+
+
+def test_classifier_reuses_one_figure():
+    c = tw.IrritabilityClassifier(COURSE)
+    ax = c._ax
+    c.set(pain_score=9)
+    c.set(night_pain=True)
+    assert c._ax is ax
+
+
+def test_planner_examples_and_what_changed():
+    p = tw.SessionPlanner(COURSE)
+    p.example.value = "Carla: high, night pain and numbness"
+    assert p.rec.irritability == "high"
+    assert "Left out today" in p.plan_html.value and "Stop rules" in p.plan_html.value
+    p.set(night_pain=False, pain_score=3, settle_time_minutes=5, numbness=False)
+    assert p.rec.irritability == "moderate"
+    assert "What changed" in p.changes_html.value and "irritability high" in p.changes_html.value
+    p.set(saddle_anaesthesia=True)
+    assert not p.rec.treat_today
+    assert "Do not massage today" in p.plan_html.value and "EMERGENCY" in p.plan_html.value
+    html = p.explain()
+    assert "Do not massage today" in html
+    p.reset_button.click()
+    assert p.findings() == {} and p.rec.treat_today
+
+
+def test_planner_pregnancy_changes_position():
+    p = tw.SessionPlanner(COURSE)
+    p.set(pain_score=2)
+    assert p.rec.position == "prone"
+    p.set(pregnancy_weeks=26)
+    assert p.rec.position == "side_lying"
+    assert "position prone → <b>side_lying</b>" in p.changes_html.value
+
+
+def test_planner_unknown_finding_is_a_clear_error():
+    p = tw.SessionPlanner(COURSE)
+    with pytest.raises(KeyError, match="unknown finding"):
+        p.set(not_a_finding=True)
+
+
+def test_plan_html_escapes_data_text():
+    from dataclasses import replace
+
+    from sciatica_course.reasoning import recommend
+
+    r = recommend({"pain_score": 2}, course=COURSE)
+    r2 = replace(r, modifications={**r.modifications, "effleurage": "<script>alert(1)</script>"})
+    html = tw.plan_html(r2, COURSE)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("ci", [c.id for c in COURSE.contraindications])
+def test_sorter_gives_explained_feedback(ci):
+    s = tw.ContraindicationSorter(COURSE)
+    s.choice.value = ci
+    right = COURSE.contraindications[ci].action
+    wrong = next(a for a, _l in tw.ACTIONS if a != right)
+    assert s.answer(wrong) is False and "Not quite" in s.feedback.value and "Why:" in s.feedback.value
+    s.buttons[right].click()
+    assert "Right." in s.feedback.value
+
+
+def test_self_care_chooser():
+    s = tw.SelfCareChooser(COURSE)
+    assert s.level.value == "high"
+    assert "Long-sitting hamstring lean" in s.out.value.split("Not at high")[1]
+    s.level.value = "low"
+    assert "Long-sitting hamstring lean" in s.out.value.split("Not at low")[0]
+
+
+def test_tables_render():
+    for t in (tw.indicator_table(COURSE), tw.dosage_table(COURSE), tw.stop_rule_table(COURSE),
+              tw.contraindication_table(course=COURSE), tw.contraindication_table("systemic", COURSE),
+              tw.stretch_table("high", COURSE), tw.evidence_table(COURSE)):
+        assert t._repr_html_().startswith("<table><caption>")
+
+
+def test_matrix_figure_reads_without_colour():
+    ax = plot_technique_matrix(course=COURSE, highlight="high")
+    texts = [t.get_text() for t in ax.texts]
+    assert len(texts) == 3 * len(COURSE.techniques)
+    assert all(t.split()[0] in ("✓", "◐", "✗") for t in texts)
+    alt = alt_text(ax)
+    assert "Deep tissue massage" in alt and "high irritability" in alt
+
+
+def test_level_figure_has_alt_text():
+    ax = plot_irritability_levels(classify({"pain_score": 8}, COURSE), course=COURSE)
+    assert "high marked" in alt_text(ax)
