@@ -306,6 +306,17 @@ class Lab:
     def close(self, path: str):
         self.page.evaluate(_JS_CLOSE, path)
 
+    def wait_for(self, locator, path: str, what: str, timeout: float = 10):
+        """Wait for a locator; on time-out say what the kernel reported (a broken callback's traceback)."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            locator.wait_for(timeout=timeout * 1000)
+        except PlaywrightTimeout:
+            errs = [f"{e['type']}: {e['text'].strip()[:500]}" for e in self.iopub(path)]
+            raise AssertionError(f"{path}: {what} did not appear within {timeout:g} s; kernel said: "
+                                 + ("\n".join(errs) or "nothing")) from None
+
     def notebook(self):
         """The current notebook panel's DOM root (a Playwright locator)."""
         return self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first

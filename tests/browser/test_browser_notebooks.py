@@ -66,7 +66,7 @@ def answer_a_quiz(nb: Rendered, course) -> str:
     button.scroll_into_view_if_needed()
     button.click()
     feedback = scope.get_by_role("status").filter(has_text="your answer").filter(has_text=wrong.text.strip())
-    feedback.first.wait_for(timeout=10_000)
+    nb.lab.wait_for(feedback.first, nb.path, f"feedback after choosing {wrong.text.strip()!r}")
     text = feedback.first.inner_text()
     assert "Correct answer" in text and "Not this one" in text, text
     return f"quiz {item.id}: chose {wrong.id!r}, feedback explained every option"

@@ -40,7 +40,7 @@ def test_quiz_text_with_markup_is_shown_literally_and_runs_nothing(lab, probe):
     assert option.count() == 1
     option.click()   # the explanations (with more markup) are rendered now
     feedback = scope.get_by_role("status").filter(has_text="your answer")
-    feedback.first.wait_for(timeout=10_000)
+    lab.wait_for(feedback.first, f"{PROBES}/xss_probe.ipynb", "feedback")
     text = feedback.first.inner_text()
     assert "<script>window.__sc_xss=4;alert(4)</script>" in text, text
     assert '<img src=x onerror="window.__sc_xss=5;alert(6)">' in text, text
@@ -91,7 +91,7 @@ def test_quiz_answered_with_keyboard_only(lab, probe):
     page.keyboard.press("Enter")
     keys.append("Enter")
     feedback = scope.get_by_role("status").filter(has_text="your answer").filter(has_text="Keyboard option one")
-    feedback.first.wait_for(timeout=10_000)
+    lab.wait_for(feedback.first, path, "feedback after Enter")
     text = feedback.first.inner_text()
     assert "Right." in text and "Correct answer" in text and "Not this one" in text, text
     REPORT.setdefault("keyboard", {})["keys"] = keys
