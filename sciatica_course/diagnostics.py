@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 __all__ = ["likelihood_ratios", "post_test_probability", "odds", "probability", "Accuracy", "accuracy_rows",
-           "Interpretation", "interpret", "lr_words"]
+           "Interpretation", "interpret", "lr_words", "short_citation"]
 
 
 def _check_p(name: str, p: float, open_interval: bool = False) -> float:
@@ -96,17 +96,30 @@ class Accuracy:
     note: Optional[str]
     lr_pos: Optional[float]
     lr_neg: Optional[float]
+    short: str = ""            # a short citation such as "Devillé 2000"
 
     @property
     def label(self) -> str:
         who = {"surgical": "surgical series", "primary_care": "non-surgical / primary care",
                "specialist": "specialist clinic", "mixed": "mixed"}[self.setting]
-        return f"{self.study} ({who})"
+        return f"{self.short or self.study} ({who})"
 
     @property
     def usable(self) -> bool:
         """Whether likelihood ratios can be computed (both sensitivity and specificity reported)."""
         return self.specificity is not None
+
+
+def short_citation(key: str, course) -> str:
+    """"Devillé 2000" from a source key: the first author's surname and the year (the key if unknown)."""
+    src = course.sources.get(key)
+    if src is None:
+        return key
+    first = src.citation.split(",")[0].split(".")[0].split()
+    while len(first) > 1 and first[-1].isupper():
+        first.pop()
+    year = getattr(src, "year", None)
+    return " ".join(first) + (f" {year}" if year else "")
 
 
 def accuracy_rows(course, test_id: str | None = None) -> list[Accuracy]:
@@ -120,7 +133,8 @@ def accuracy_rows(course, test_id: str | None = None) -> list[Accuracy]:
             if a.specificity is not None:
                 lrp, lrn = likelihood_ratios(a.sensitivity, a.specificity)
             out.append(Accuracy(t.id, t.name, a.study, a.population, a.setting, a.reference_standard,
-                                a.sensitivity, a.specificity, a.n, a.note, lrp, lrn))
+                                a.sensitivity, a.specificity, a.n, a.note, lrp, lrn,
+                                short_citation(a.study, course)))
     if test_id is not None and not out and test_id not in course.special_tests:
         raise KeyError(f"no special test {test_id!r}; tests: {', '.join(course.special_tests.ids)}")
     return out
@@ -141,7 +155,8 @@ class Interpretation:
     def sentence(self) -> str:
         a = self.accuracy
         return (f"With a pre-test probability of {self.pre_test:.0%}, a {self.result} {a.test_name} "
-                f"(LR{'+' if self.result == 'positive' else '−'} {self.lr:.2f} from {a.study}, {a.population.lower()}) "
+                f"(LR{'+' if self.result == 'positive' else '−'} {self.lr:.2f} from {a.short or a.study}: "
+                f"{a.population[:1].lower() + a.population[1:]}) "
                 f"gives a post-test probability of {self.post_test:.0%}: {lr_words(self.lr)}.")
 
 
