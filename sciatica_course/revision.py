@@ -152,6 +152,34 @@ def item_states(answers: Iterable[dict], now=None) -> dict:
     return out
 
 
+@dataclass(frozen=True)
+class ScheduleStep:
+    number: int
+    day: int                 # days after the first answer
+    answer: str              # "right, Fairly sure"
+    rating: str              # FSRS rating name
+    next_in_days: int        # days until the question is due again
+    stability_days: float
+
+
+EXAMPLE_ANSWERS = ((True, 2), (True, 2), (False, 3), (True, 2), (True, 3))
+
+
+def example_schedule(answers=EXAMPLE_ANSWERS) -> list:
+    """What FSRS does with a sequence of answers given on the days the question falls due:
+    ``answers`` is a sequence of (correct, confidence)."""
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+    rows, log, at = [], [], start
+    for n, (correct, confidence) in enumerate(answers, 1):
+        log.append({"item_id": "example", "correct": correct, "confidence": confidence, "at": at.isoformat()})
+        st = item_states(log, now=at)["example"]
+        rows.append(ScheduleStep(
+            n, (at - start).days, ("right" if correct else "wrong") + f", {CONFIDENCE_LABELS[confidence]}",
+            rating_for(correct, confidence).name, round((st.due - at).total_seconds() / 86400), st.stability_days))
+        at = st.due
+    return rows
+
+
 # ----------------------------------------------------------------------------------------- mastery
 
 @dataclass(frozen=True)

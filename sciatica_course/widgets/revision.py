@@ -154,6 +154,33 @@ def revision_session(course=None, limit: int = 10, now=None) -> RevisionSession:
     return RevisionSession(course=course, limit=limit, now=now)
 
 
+# ----------------------------------------------------------------------------------------- how it works
+
+class _HTML:
+    def __init__(self, html: str):
+        self.html = html
+
+    def _repr_html_(self):
+        return self.html
+
+    def __str__(self):
+        return self.html
+
+
+def schedule_example(answers=None) -> _HTML:
+    """How your answers become intervals: the rating rule, then one question's schedule worked through."""
+    from ..revision import EXAMPLE_ANSWERS, RATING_RULE, example_schedule
+
+    rule = _table("How an answer becomes an FSRS rating", ["Your answer", "FSRS rating"],
+                  [(esc(a), esc(r)) for a, r in RATING_RULE])
+    rows = example_schedule(answers or EXAMPLE_ANSWERS)
+    steps = _table("One question, answered each time it falls due", ["Answer", "Day", "You answered", "Rating",
+                                                                     "Comes back after"],
+                   [(r.number, f"day {r.day}", esc(r.answer), esc(r.rating), _n(r.next_in_days, "day"))
+                    for r in rows])
+    return _HTML(f"<div class='sc-widget'>{rule}<br>{steps}</div>")
+
+
 # ----------------------------------------------------------------------------------------- dashboard
 
 def _n(n: int, word: str) -> str:
