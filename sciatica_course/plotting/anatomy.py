@@ -101,7 +101,7 @@ def plot_nerve_path(highlight: str | int | None = None, ax=None, course=None, nu
                     bbox=dict(boxstyle="circle,pad=0.05", fc=PALETTE["yellow"], ec="black", lw=0.8),
                     gid=f"danger:{s.id}")
         if numbers:
-            ax.text(mx + (-0.5 if s.branch == "tibial" else 0.5), my, str(s.order), fontsize=7, ha="center", va="center", zorder=7,
+            ax.text(mx + (-0.7 if s.branch == "tibial" else 0.7), my, str(s.order), fontsize=7, ha="center", va="center", zorder=7,
                     fontweight="bold" if is_current else "normal",
                     bbox=dict(boxstyle="circle,pad=0.15", fc="white", ec=HIGHLIGHT if is_current else NERVE,
                               lw=1.5 if is_current else 0.8))

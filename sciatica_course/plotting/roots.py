@@ -117,7 +117,8 @@ def plot_dermatome_map(selected=(), ax=None, course=None, table: bool = True, fi
             y -= 0.6
         xmax = 22.5
     else:
-        ax.legend(handles=handles, loc="upper right", fontsize=7)
+        ax.legend(handles=handles, loc="center right", fontsize=7, title="Root", title_fontsize=7)
+        xmax = 11.2
     ax.set_xlim(-0.3, xmax)
     ax.set_ylim(-1.4, 21.6)
     ax.set_aspect("equal")
