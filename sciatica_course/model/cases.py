@@ -272,9 +272,10 @@ def _check_case(case: Case):
 
     loop = cycle_from(case.start, [])
     if loop:
-        first = loop[-1]
-        idx = [s.id for s in case.steps].index(first)
-        yield f"steps[{idx}].id", "a path never ends: " + " -> ".join(loop[loop.index(first):])
+        first, closing = loop[-1], loop[-2]
+        idx = [s.id for s in case.steps].index(closing)
+        yield f"steps[{idx}].id", ("a path never ends: " + " -> ".join(loop[loop.index(first):])
+                                   + f" (step {closing!r} leads back to {first!r})")
     if not any(s.kind == "debrief" for s in case.steps):
         yield "steps", "no debrief step: every path must end in a debrief"
     # the expert path: gates satisfied, answers agree with expected

@@ -1,0 +1,106 @@
+"""Broken cases are refused with file:line: field: message; a case that contradicts the course's rules is
+refused by the recommend-agreement check. Fixtures: tests/fixtures/cases/*.yaml."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sciatica_course import DataError, load_course
+from sciatica_course.loading import validate
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+FIX = Path(__file__).resolve().parent / "fixtures" / "cases"
+
+
+def data_with(tmp_path, *fixtures, keep_cases=False):
+    """A copy of the course data whose cases/ folder holds only the given fixture files."""
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns("schema"))
+    if not keep_cases:
+        for f in (root / "cases").glob("*.yaml"):
+            f.unlink()
+    for name in fixtures:
+        shutil.copy(FIX / f"{name}.yaml", root / "cases" / f"{name}.yaml")
+    return root
+
+
+def line_of(name, needle):
+    for i, line in enumerate((FIX / f"{name}.yaml").read_text().splitlines(), 1):
+        if needle in line:
+            return i
+    raise AssertionError(f"{needle!r} not in {name}")
+
+
+def problems_for(tmp_path, name):
+    root = data_with(tmp_path, name)
+    probs = validate(root)
+    assert probs, f"{name} should be refused"
+    assert all(p.file.endswith(f"{name}.yaml") for p in probs), [str(p) for p in probs]
+    return probs
+
+
+CASES = [  # fixture, expected words in the message, the line the message must point at
+    ("unreachable", "cannot be reached from the start", "# BROKEN"),
+    ("dangling_next", "'nowhere' is not a step id", "# BROKEN"),
+    ("cycle", "a path never ends", "# BROKEN"),
+    ("unknown_finding", "'sciatica_severity' is not an id in findings.yaml", "# BROKEN"),
+    ("contradicts_rules", "recommend(findings) gives urgency 'emergency' but the case expects 'none'", "# BROKEN"),
+    ("expert_technique_avoided", "the expert plan uses 'deep_tissue', which recommend(findings) avoids", "# BROKEN"),
+    ("expert_mismatch", "the expert choice says urgency 'none'; expected says 'urgent'", "urgency: none"),
+]
+
+
+@pytest.mark.parametrize("name,words,needle", CASES, ids=[c[0] for c in CASES])
+def test_broken_case_is_refused_with_file_and_line(tmp_path, name, words, needle):
+    probs = problems_for(tmp_path, name)
+    hits = [p for p in probs if words in p.message]
+    assert hits, "\n".join(map(str, probs))
+    assert hits[0].line == line_of(name, needle), str(hits[0])
+    text = str(hits[0])
+    assert text.startswith(str(tmp_path)) and f":{hits[0].line}: fx_{name}" in text
+    with pytest.raises(DataError) as e:
+        load_course(data_with(tmp_path / "again", name))
+    assert words in str(e.value)
+
+
+def test_the_valid_fixture_loads(tmp_path):
+    course = load_course(data_with(tmp_path, "script_in_text"))
+    assert course.cases.ids == ("fx_script_in_text",)
+
+
+def test_a_bad_case_does_not_hide_the_others(tmp_path):
+    probs = validate(data_with(tmp_path, "unreachable", "dangling_next", keep_cases=True))
+    files = {Path(p.file).name for p in probs}
+    assert files == {"unreachable.yaml", "dangling_next.yaml"}
+
+
+def test_course_check_never_raises_when_reasoning_fails(tmp_path, monkeypatch):
+    """The agreement check runs inside load_course for everyone: a crash in recommend is skipped, not raised."""
+    import sciatica_course.reasoning as reasoning
+    from sciatica_course import cases
+
+    def boom(*a, **k):
+        raise RuntimeError("reasoning being rewritten")
+
+    monkeypatch.setattr(reasoning, "recommend", boom)
+    course = load_course(data_with(tmp_path, "contradicts_rules"))   # loads: not compared, not raised
+    report = cases.agreement_report(course)
+    assert report[0]["skipped"] and not report[0]["problems"]
+
+
+def test_placeholder_reasoning_is_detected_and_skipped(tmp_path, monkeypatch):
+    """While the screening and treatment halves are placeholders, urgency and irritability are not compared."""
+    import sciatica_course.reasoning as reasoning
+    from sciatica_course import cases
+    from sciatica_course.reasoning import Recommendation
+
+    def placeholder(findings, course=None):
+        return Recommendation(urgency="none", treat_today=True, irritability=None, techniques=(), avoided={},
+                              position=None, reasons=())
+
+    monkeypatch.setattr(reasoning, "recommend", placeholder)
+    course = load_course(data_with(tmp_path, "contradicts_rules"))
+    entry = cases.agreement_report(course)[0]
+    assert entry["problems"] == []
+    text = " ".join(entry["skipped"])
+    assert "urgency and treat_today not compared" in text and "irritability not compared" in text
