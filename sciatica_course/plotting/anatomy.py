@@ -180,11 +180,11 @@ def plot_variant(type_or_id: str = "A", ax=None, course=None, figsize=(6.4, 4.2)
         for (x0, y0), x1 in pieces:
             ax.add_patch(Rectangle((x0, y0), x1 - x0, hi - lo, facecolor=face, alpha=0.45, hatch="//",
                                    edgecolor=face, zorder=3, gid="muscle:piriformis_head"))
-        ax.text(1.3, lo - 0.55, "piriformis (two heads)", fontsize=8, color="#5a2a4a")
+        ax.text(1.3, lo - 0.25, "piriformis\n(two heads)", fontsize=8, va="top", color="#5a2a4a")
     else:
         ax.add_patch(Polygon([(1.2, lo), (9.0, lo + 0.4), (9.0, hi - 0.4), (1.2, hi)], facecolor=face, alpha=0.45,
                              hatch="//", edgecolor=face, zorder=3, gid="muscle:piriformis"))
-        ax.text(1.3, lo - 0.55, "piriformis", fontsize=8, color="#5a2a4a")
+        ax.text(1.3, lo - 0.25, "piriformis", fontsize=8, va="top", color="#5a2a4a")
 
     def draw(name, where, colour, label):
         x = _X[name]
@@ -208,9 +208,9 @@ def plot_variant(type_or_id: str = "A", ax=None, course=None, figsize=(6.4, 4.2)
         draw("common_fibular", d.common_fibular, PALETTE["orange"], "common fibular")
     else:
         draw("undivided", d.tibial, NERVE, "sciatic nerve")
-    ax.text(5.0, 9.7, "from the pelvis ↓", ha="center", fontsize=7.5)
-    ax.text(10.2, 0.3, "dashed: hidden in front of the muscle\nsolid: visible from behind", fontsize=7,
-            ha="right", va="bottom", color="#444444")
+    ax.text(4.1, 9.7, "from the pelvis ↓", ha="right", fontsize=7.5)
+    ax.text(10.2, 10.35, "dashed: hidden in front of the muscle\nsolid: visible from behind", fontsize=7,
+            ha="right", va="top", color="#444444")
     pct = (f"{v.prevalence_percent:g}%" + (f" ({v.prevalence_ci[0]:g}–{v.prevalence_ci[1]:g})"
                                            if v.prevalence_ci else "")) if v.prevalence_percent else "rare"
     ax.set_title(f"Type {v.type}: {v.name}\nPrevalence: {pct}", fontsize=9)
