@@ -163,6 +163,21 @@ def case_card(case_id: str, course=None) -> _HTMLView:
     return _HTMLView(f"<p><b>{esc(case.title)}</b> · {esc(case.client)}</p>{paragraphs(case.story)}")
 
 
+def case_list(course=None) -> _HTMLView:
+    """A table of every case: title, client, difficulty and topics (no spoilers: no urgency shown)."""
+    from ..loading import load_course
+
+    course = course if course is not None else load_course()
+    rows = "".join(
+        f"<tr><th scope='row'>{esc(c.title)}</th><td>{esc(c.client)}</td><td>{esc(c.summary)}</td>"
+        f"<td>{esc(c.difficulty)}</td><td>{esc(', '.join(t.replace('_', ' ') for t in c.tags.topics))}</td>"
+        f"<td>{esc(', '.join(c.tags.mblex_domains))}</td></tr>" for c in course.cases)
+    return _HTMLView("<table><caption>The case library</caption><thead><tr><th scope='col'>Case</th>"
+                     "<th scope='col'>Client</th><th scope='col'>In a line</th><th scope='col'>Level</th>"
+                     "<th scope='col'>Topics</th><th scope='col'>MBLEx domains</th></tr></thead><tbody>"
+                     + rows + "</tbody></table>")
+
+
 class CasePlayer(W.VBox):
     """Play a case with feedback per choice, certainty buttons, score and a debrief with a path figure."""
 
@@ -340,4 +355,4 @@ def case_player(case_id: Optional[str] = None, **kw) -> CasePlayer:
     return CasePlayer(case_id=case_id, **kw)
 
 
-__all__ = ["CasePlayer", "case_player", "debrief_html", "show_debrief", "case_card", "feedback_block", "badge"]
+__all__ = ["CasePlayer", "case_player", "debrief_html", "show_debrief", "case_card", "case_list", "feedback_block", "badge"]
