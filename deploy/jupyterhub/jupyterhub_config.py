@@ -1,0 +1,230 @@
+"""JupyterHub configuration for a class taking the sciatica course.
+
+Run it with ``make class`` (``python -m deploy.jupyterhub.localhub serve``), which picks free ports on 127.0.0.1,
+installs the proxy on first use and sets the environment variables below. It can also be used directly:
+``jupyterhub -f deploy/jupyterhub/jupyterhub_config.py`` from the course environment.
+
+What a student gets:
+  * the course environment (the same Python that runs the hub) as their single-user JupyterLab;
+  * the course notebooks copied into ``~/course/`` on first start (never overwriting their own copies later);
+  * their own progress store in ``~/.sciatica-course`` (``SCIATICA_COURSE_HOME``);
+  * a shared hand-in folder (``SCIATICA_HANDIN_DIR``) where a progress export lands as ``<username>.json``;
+    ``sciatica-course class-report <hand-in folder>`` reads it.
+
+Why a copy at spawn and not nbgitpuller: the notebooks ship with the installed course, so the lessons always match
+the package and data that run them, it works with no network and no git remote, and a student's edited copy is never
+touched by an update (nbgitpuller merges instead, which instructors on Binder/Z2JH use to push content mid-term;
+deploy/kubernetes.md shows how to switch to it).
+
+Traps avoided (see shared/design/classroom.md): kernels talk over IPC sockets, not TCP ports (a jupyter_client port
+race fails about 1 kernel in 20 when many start at once); each student's JUPYTER_RUNTIME_DIR is short (Linux allows
+107 characters in a socket path); everything binds to 127.0.0.1; generous spawn timeouts for a whole class at once.
+
+Environment variables read here (all optional):
+  SCIATICA_HUB_STATE      folder for the hub's database, cookie secret, student homes and hand-ins
+                          (default deploy/jupyterhub/_run/class)
+  SCIATICA_HUB_PORT       public port of the proxy on 127.0.0.1 (default: a free port)
+  SCIATICA_HUB_API_PORT   the hub's own port (default: a free port)
+  SCIATICA_PROXY_API_PORT the proxy's REST API port (default: a free port)
+  SCIATICA_HUB_PASSWORD   the shared student password (default: read from / written to STATE/password)
+  SCIATICA_HUB_ADMIN_PASSWORD  password of the user ``instructor`` (admin); at least 32 characters
+  SCIATICA_HUB_PROXY      the configurable-http-proxy executable (default: the one localhub installs)
+  SCIATICA_HUB_SERVICE_TOKEN   if set, registers a ``class-sim`` service with this API token (used by the simulation)
+  SCIATICA_HUB_RUNTIME_ROOT    short folder for per-student runtime dirs (default /tmp/sciatica-rt)
+  SCIATICA_HUB_NOTEBOOKS  the course notebooks to copy (default: the notebooks of the installed course)
+"""
+import hashlib
+import os
+import secrets
+import shutil
+import socket
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STATE = Path(os.environ.get("SCIATICA_HUB_STATE") or HERE / "_run" / "class").resolve()
+HOMES = STATE / "home"
+HANDIN = STATE / "handin"
+RUNTIME_ROOT = Path(os.environ.get("SCIATICA_HUB_RUNTIME_ROOT") or "/tmp/sciatica-rt")
+COURSE_FOLDER = "course"          # ~/course/ in each student's home
+PROGRESS_FOLDER = ".sciatica-course"
+SOCKET_PATH_LIMIT = 107           # Linux sun_path
+# the longest IPC socket name jupyter_client makes inside the runtime dir: kernel-<uuid4>-ipc-<port>
+_IPC_NAME = "kernel-" + "x" * 36 + "-ipc-65535"
+
+# Server extensions a student does not need are switched off by singleuser/jupyter_server_config.d/sciatica-class.json
+# (found through JUPYTER_CONFIG_PATH): jupyter_lsp, terminals (students never type commands), voila (the
+# instructor's presentation tool), notebook_shim. Fewer imports: less memory and a faster start for a whole class.
+SINGLEUSER_CONFIG = HERE / "singleuser"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _port(name: str) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else free_port()
+
+
+def course_notebooks() -> Path:
+    given = os.environ.get("SCIATICA_HUB_NOTEBOOKS")
+    if given:
+        return Path(given)
+    from sciatica_course.loading import default_data_dir
+
+    return default_data_dir().parent / "notebooks"
+
+
+def home_of(username: str) -> Path:
+    return HOMES / username
+
+
+def runtime_dir(username: str) -> str:
+    """A short, per-student JUPYTER_RUNTIME_DIR (IPC socket paths must stay under 107 characters)."""
+    short = RUNTIME_ROOT / hashlib.sha1(username.encode()).hexdigest()[:12]
+    if len(str(short / _IPC_NAME)) >= SOCKET_PATH_LIMIT:
+        raise ValueError(f"runtime dir {short} is too long for IPC sockets; set SCIATICA_HUB_RUNTIME_ROOT shorter")
+    return str(short)
+
+
+def place_course(home: Path, notebooks: Path) -> list:
+    """Copy the student notebooks into ``home/course`` where missing; never overwrite a student's copy.
+
+    Instructor notebooks (``notebooks/instructor/``) and checkpoints stay out. Returns the files copied."""
+    target = home / COURSE_FOLDER
+    copied = []
+    for src in sorted(notebooks.rglob("*")):
+        rel = src.relative_to(notebooks)
+        if not src.is_file() or rel.parts[0] in ("instructor",) or ".ipynb_checkpoints" in rel.parts:
+            continue
+        if any(part.startswith((".", "__")) for part in rel.parts):
+            continue
+        dest = target / rel
+        if dest.exists():
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dest)
+        copied.append(str(rel))
+    # JupyterLab: no "get Jupyter news?" toast for a class (it also tries the network)
+    setting = home / ".jupyter/lab/user-settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings"
+    if not setting.exists():
+        setting.parent.mkdir(parents=True, exist_ok=True)
+        setting.write_text('{"fetchNews": "false", "checkForUpdates": false}\n')
+    return copied
+
+
+def pre_spawn(spawner) -> None:
+    home = Path(spawner.home_dir) if getattr(spawner, "home_dir", None) else home_of(spawner.user.name)
+    home.mkdir(parents=True, exist_ok=True)
+    (home / PROGRESS_FOLDER).mkdir(exist_ok=True)
+    HANDIN.mkdir(parents=True, exist_ok=True)
+    Path(runtime_dir(spawner.user.name)).mkdir(parents=True, exist_ok=True, mode=0o700)
+    copied = place_course(home, course_notebooks())
+    if copied:
+        spawner.log.info("placed %d course files in %s", len(copied), home / COURSE_FOLDER)
+
+
+def student_environment() -> dict:
+    """Spawner.environment: values are callables of the spawner (evaluated per student at spawn)."""
+    return {
+        "SCIATICA_COURSE_HOME": lambda sp: str(home_of(sp.user.name) / PROGRESS_FOLDER),
+        "SCIATICA_HANDIN_DIR": str(HANDIN),
+        "SCIATICA_STUDENT": lambda sp: sp.user.name,
+        "JUPYTER_RUNTIME_DIR": lambda sp: runtime_dir(sp.user.name),
+        "JUPYTER_CONFIG_PATH": str(SINGLEUSER_CONFIG),
+        # a stand-in that stops an import costing 1.5 s and 16 MB per server (see singleuser/python/)
+        "PYTHONPATH": str(SINGLEUSER_CONFIG / "python"),
+        "MPLBACKEND": "Agg",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+
+
+def singleuser_args() -> list:
+    args = [
+        "--KernelManager.transport=ipc",      # trap 1: no TCP port race between kernels starting together
+        "--ServerApp.ip=127.0.0.1",
+        # no network at run time: no extension installs from PyPI, no news feed, no update check
+        "--LabApp.extension_manager=readonly",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # a forgotten kernel should not hold memory all afternoon
+        "--MappingKernelManager.cull_idle_timeout=3600",
+        "--MappingKernelManager.cull_interval=300",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")
+    return args
+
+
+def password(name: str, filename: str, length: int) -> str:
+    """A password from the environment, or one kept in STATE/filename (created on first use)."""
+    given = os.environ.get(name)
+    if given:
+        return given
+    path = STATE / filename
+    if path.exists():
+        return path.read_text().strip()
+    STATE.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(length)[:length]
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+    return value
+
+
+def configure(c) -> None:
+    STATE.mkdir(parents=True, exist_ok=True)
+    HOMES.mkdir(exist_ok=True)
+    HANDIN.mkdir(exist_ok=True)
+
+    # --- network: everything on 127.0.0.1, free ports
+    c.JupyterHub.ip = "127.0.0.1"
+    c.JupyterHub.port = _port("SCIATICA_HUB_PORT")
+    c.JupyterHub.hub_ip = "127.0.0.1"
+    c.JupyterHub.hub_port = _port("SCIATICA_HUB_API_PORT")
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{_port('SCIATICA_PROXY_API_PORT')}"
+    proxy = os.environ.get("SCIATICA_HUB_PROXY") or str(HERE / "_run/proxy/node_modules/.bin/configurable-http-proxy")
+    c.ConfigurableHTTPProxy.command = [proxy]
+    c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
+
+    # --- state in one folder
+    c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(STATE / "cookie_secret")
+    c.JupyterHub.pid_file = str(STATE / "jupyterhub.pid")
+    c.JupyterHub.cleanup_servers = True          # stopping the hub stops every student's server
+
+    # --- who may log in: one shared class password; `instructor` is the admin
+    c.JupyterHub.authenticator_class = "shared-password"
+    c.SharedPasswordAuthenticator.user_password = password("SCIATICA_HUB_PASSWORD", "password", 12)
+    c.SharedPasswordAuthenticator.admin_password = password("SCIATICA_HUB_ADMIN_PASSWORD", "admin_password", 32)
+    c.Authenticator.admin_users = {"instructor"}
+    c.Authenticator.allow_all = True
+
+    # --- the student's JupyterLab: the course environment, notebooks placed at spawn
+    c.JupyterHub.spawner_class = "simple"        # local processes without system users: one machine, a trial class
+    c.SimpleLocalProcessSpawner.home_dir_template = str(HOMES / "{username}")
+    c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
+    c.Spawner.args = singleuser_args()
+    c.Spawner.default_url = f"/lab/tree/{COURSE_FOLDER}/00_start_here.ipynb"
+    c.Spawner.environment = student_environment()
+    c.Spawner.pre_spawn_hook = pre_spawn
+    c.Spawner.start_timeout = 300                # a whole class spawning at once on 2 cores (trap 4)
+    c.Spawner.http_timeout = 300
+    c.JupyterHub.concurrent_spawn_limit = 200
+    c.JupyterHub.tornado_settings = {"slow_spawn_timeout": 0}  # POST /users/<u>/server answers at once (trap 3)
+
+    # --- the simulation (or an instructor's script) drives the hub through its REST API
+    token = os.environ.get("SCIATICA_HUB_SERVICE_TOKEN")
+    if token:
+        c.JupyterHub.services = [{"name": "class-sim", "api_token": token}]
+        c.JupyterHub.load_roles = [{
+            "name": "class-sim",
+            "scopes": ["admin:users", "admin:servers", "access:servers", "read:hub", "tokens"],
+            "services": ["class-sim"],
+        }]
+
+
+if "get_config" in globals():                    # loaded by JupyterHub
+    configure(get_config())  # noqa: F821

@@ -1,0 +1,806 @@
+"""The course on a real JupyterHub on this machine: ``serve`` for an instructor, ``simulate`` for a class.
+
+    python -m deploy.jupyterhub.localhub serve                  # make class
+    python -m deploy.jupyterhub.localhub simulate --students 40 # make class-sim N=40
+
+``serve`` starts JupyterHub (deploy/jupyterhub/jupyterhub_config.py) on 127.0.0.1, prints the URL and the shared
+class password, and runs until Ctrl+C. State (accounts, student homes, hand-ins) stays in deploy/jupyterhub/_run/class.
+
+``simulate`` starts a fresh hub in a temporary folder and plays a class: it creates N students through the REST API
+in one POST, starts their servers concurrently from threads, and for every student, as soon as their server is ready,
+runs the case clinic notebook's code cells through a kernel on THEIR server (the widgets' comms open in this client
+as they would in a browser), clicks an answer the way the browser does (a comm message) and waits for the feedback,
+plays a case through the engine, and hands in a progress export into the shared hand-in folder. Then it builds the
+class report from the hand-ins and prints: spawn time, time to every student's first feedback, hub API latency
+(median, p95), memory per student (server + kernel), failures; finally it stops the hub and checks that no process
+of the class is left.
+
+configurable-http-proxy comes from npm: it is installed on first use into deploy/jupyterhub/_run/proxy (git-ignored).
+The class itself needs no network.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional
+
+HERE = Path(__file__).resolve().parent
+CONFIG = HERE / "jupyterhub_config.py"
+RUN = HERE / "_run"
+PROXY_DIR = RUN / "proxy"
+PROXY_BIN = PROXY_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
+PROXY_SPEC = "configurable-http-proxy@^5"
+SERVICE = "class-sim"
+LESSON_PREFERENCE = ("08_case_clinic.ipynb", "00_start_here.ipynb")
+
+
+class HubError(RuntimeError):
+    """The hub could not be set up or did not answer; the message says what to do."""
+
+
+# ----------------------------------------------------------------------------------------------- the proxy
+def ensure_proxy(quiet: bool = True) -> str:
+    """configurable-http-proxy from npm, installed once into deploy/jupyterhub/_run/proxy (never committed)."""
+    if PROXY_BIN.exists():
+        return str(PROXY_BIN)
+    npm = shutil.which("npm")
+    if not npm or not shutil.which("node"):
+        raise HubError("JupyterHub's proxy needs node and npm (configurable-http-proxy); install nodejs and npm")
+    PROXY_DIR.mkdir(parents=True, exist_ok=True)
+    if not (PROXY_DIR / "package.json").exists():
+        (PROXY_DIR / "package.json").write_text('{"name": "sciatica-hub-proxy", "private": true}\n')
+    if not quiet:
+        print(f"== installing {PROXY_SPEC} from npm into {PROXY_DIR} (first time only)", flush=True)
+    r = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", str(PROXY_DIR),
+                        PROXY_SPEC], capture_output=True, text=True, timeout=300)
+    if r.returncode != 0 or not PROXY_BIN.exists():
+        raise HubError(f"npm could not install {PROXY_SPEC}:\n{r.stderr.strip()[-2000:]}")
+    return str(PROXY_BIN)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ----------------------------------------------------------------------------------------------- the hub
+class Hub:
+    """A JupyterHub process started from jupyterhub_config.py, reachable at ``url`` (127.0.0.1)."""
+
+    def __init__(self, state: Path, password: Optional[str] = None, token: Optional[str] = None,
+                 port: Optional[int] = None, runtime_root: Optional[str] = None, log_level: str = "WARN"):
+        self.state = Path(state).resolve()
+        self.password = password or secrets.token_urlsafe(9)
+        self.token = token or secrets.token_hex(24)
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.runtime_root = runtime_root or tempfile.mkdtemp(prefix="scrt-", dir="/tmp")
+        self.log_level = log_level
+        self.proc: Optional[subprocess.Popen] = None
+        self.log_path = self.state / "hub.log"
+        self._log = None
+
+    @property
+    def handin(self) -> Path:
+        return self.state / "handin"
+
+    def home(self, user: str) -> Path:
+        return self.state / "home" / user
+
+    def start(self, timeout: float = 60) -> "Hub":
+        proxy = ensure_proxy()
+        self.state.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ)
+        env.update({
+            "SCIATICA_HUB_STATE": str(self.state),
+            "SCIATICA_HUB_PORT": str(self.port),
+            "SCIATICA_HUB_API_PORT": str(free_port()),
+            "SCIATICA_PROXY_API_PORT": str(free_port()),
+            "SCIATICA_HUB_PASSWORD": self.password,
+            "SCIATICA_HUB_PROXY": proxy,
+            "SCIATICA_HUB_SERVICE_TOKEN": self.token,
+            "SCIATICA_HUB_RUNTIME_ROOT": self.runtime_root,
+        })
+        self._log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyterhub", "-f", str(CONFIG), f"--log-level={self.log_level}"],
+            cwd=str(self.state), env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        self._wait_ready(timeout)
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        import requests
+
+        deadline = time.monotonic() + timeout
+        last = ""
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise HubError(f"JupyterHub exited with code {self.proc.returncode}; see {self.log_path}:\n"
+                               + self.log_tail())
+            try:  # trap 5: the proxy answers 404 on /hub/api/ until the hub has added its route
+                r = requests.get(f"{self.url}/hub/api/", timeout=5)
+                if r.status_code == 200:
+                    return
+                last = f"HTTP {r.status_code}"
+            except requests.RequestException as e:
+                last = type(e).__name__
+            time.sleep(0.2)
+        raise HubError(f"JupyterHub did not answer at {self.url}/hub/api/ within {timeout:.0f} s ({last}); "
+                       f"see {self.log_path}")
+
+    def log_tail(self, n: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return ""
+
+    def processes(self) -> list:
+        """Every process belonging to this class: the hub's descendants, and any process whose command line,
+        working folder or environment points into the hub's state folder (kernels, servers, proxy)."""
+        import psutil
+
+        found = {}
+        if self.proc is not None:
+            try:
+                root = psutil.Process(self.proc.pid)
+                for p in [root] + root.children(recursive=True):
+                    found[p.pid] = p
+            except psutil.NoSuchProcess:
+                pass
+        marks = (str(self.state), self.runtime_root)
+        me = os.getpid()
+        for p in psutil.process_iter(["pid", "cmdline", "cwd"]):
+            if p.pid == me or p.pid in found:
+                continue
+            try:
+                text = " ".join(p.info.get("cmdline") or []) + " " + (p.info.get("cwd") or "")
+                if any(m in text for m in marks):
+                    found[p.pid] = p
+                    continue
+                env = p.environ()
+                if any(m in v for v in env.values() for m in marks):
+                    found[p.pid] = p
+            except (psutil.Error, OSError):
+                continue
+        return list(found.values())
+
+    def stop(self, timeout: float = 30) -> dict:
+        """Stop the hub (it stops every student's server), then look for anything left and end it.
+        Returns {"left_after_stop": [...], "killed": n}."""
+        import psutil
+
+        before = self.processes()
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        gone, alive = psutil.wait_procs([p for p in before if p.is_running()], timeout=10)
+        alive += [p for p in self.processes() if p not in alive]
+        left = []
+        for p in alive:
+            try:
+                left.append(f"{p.pid} {' '.join(p.cmdline())[:120]}")
+                p.terminate()
+            except psutil.Error:
+                pass
+        psutil.wait_procs(alive, timeout=5)
+        for p in alive:
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
+        if self._log:
+            self._log.close()
+            self._log = None
+        return {"left_after_stop": left, "killed": len(left)}
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        shutil.rmtree(self.runtime_root, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------------------------- a student's client
+class Api:
+    """REST calls to the hub as the simulation service; records every hub API call's latency."""
+
+    def __init__(self, hub: Hub, latencies: list, lock: threading.Lock):
+        import requests
+
+        self.hub = hub
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = f"token {hub.token}"
+        self.latencies = latencies
+        self.lock = lock
+
+    def hub_api(self, method: str, path: str, timeout: float = 120, **kw):
+        t = time.monotonic()
+        r = self.http.request(method, f"{self.hub.url}/hub/api{path}", timeout=timeout, **kw)
+        with self.lock:
+            self.latencies.append(time.monotonic() - t)
+        return r
+
+    def server(self, user: str, method: str, path: str, timeout: float = 120, **kw):
+        return self.http.request(method, f"{self.hub.url}/user/{user}{path}", timeout=timeout, **kw)
+
+
+@dataclass
+class StudentResult:
+    name: str
+    ok: bool = False
+    stage: str = "created"
+    error: str = ""
+    notebook: str = ""
+    spawn_s: Optional[float] = None            # class start -> server ready
+    first_feedback_s: Optional[float] = None   # class start -> feedback of their first answer on screen
+    cells: int = 0
+    comms_opened: int = 0
+    case: str = ""
+    case_score: str = ""
+    handed_in: str = ""
+    server_rss_mb: Optional[float] = None
+    kernel_rss_mb: Optional[float] = None
+    student_pss_mb: Optional[float] = None
+    student_uss_mb: Optional[float] = None
+
+    @property
+    def rss_total_mb(self) -> Optional[float]:
+        if self.server_rss_mb is None:
+            return None
+        return round(self.server_rss_mb + (self.kernel_rss_mb or 0), 1)
+
+
+# the student's hand-in: plays a case through the engine, then exports progress into the hand-in folder
+HANDIN_CODE = r'''
+def _sciatica_handin(variant):
+    import json, os
+    from sciatica_course import progress
+    out = {"case": "", "score": ""}
+    try:
+        from sciatica_course import cases
+    except ImportError:
+        cases = None
+    if cases is not None and hasattr(cases, "play_expert"):
+        from sciatica_course import load_course
+        course = load_course()
+        ids = [c.id for c in course.cases]
+        if ids:
+            case_id = ids[variant % len(ids)]
+            session = cases.start(case_id, course=course)
+            step = 0
+            while not session.finished and step < 60:
+                choice = session.expert_choices()
+                current = session.current
+                options = [getattr(o, "id", o) for o in (getattr(current, "choices", None) or getattr(current, "options", None) or [])]
+                # some students stray from the expert path once, so the class report has something to show
+                if variant % 3 == 1 and step == variant % 4 and isinstance(choice, str):
+                    others = [o for o in options if o != choice]
+                    if others:
+                        choice = others[0]
+                session.choose(choice, confidence=1 + variant % 3)
+                step += 1
+            progress.record_case_attempt(session.to_attempt())
+            out.update(case=case_id, score=f"{session.score}/{session.max_score}")
+    progress.set_student_name(os.environ.get("SCIATICA_STUDENT", "student"))
+    path = os.path.join(os.environ["SCIATICA_HANDIN_DIR"], os.environ.get("SCIATICA_STUDENT", "student") + ".json")
+    progress.export_progress(path)
+    out["handed_in"] = path
+    return json.dumps(out)
+print("SCIATICA-HANDIN " + _sciatica_handin({VARIANT}))
+del _sciatica_handin
+'''
+
+
+class KernelClient:
+    """A kernel on a student's server, spoken to over the websocket exactly as JupyterLab does (JSON messages)."""
+
+    def __init__(self, api: Api, user: str, kernel_id: str, timeout: float = 180):
+        import websocket
+
+        self.session = uuid.uuid4().hex
+        self.user = user
+        url = api.hub.url.replace("http", "ws", 1) + f"/user/{user}/api/kernels/{kernel_id}/channels" \
+            f"?session_id={self.session}"
+        self.ws = websocket.create_connection(url, header=[f"Authorization: token {api.hub.token}"],
+                                              timeout=timeout)
+        self.comms: dict = {}        # comm_id -> state at open
+        self.updates: list = []      # (time, comm_id, state)
+        self.stdout: list = []
+
+    def close(self):
+        try:
+            self.ws.close()
+        except Exception:
+            pass
+
+    def _msg(self, msg_type: str, content: dict, channel: str = "shell") -> dict:
+        return {"header": {"msg_id": uuid.uuid4().hex, "username": self.user, "session": self.session,
+                           "msg_type": msg_type, "version": "5.3",
+                           "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+                "parent_header": {}, "metadata": {}, "content": content, "channel": channel, "buffers": []}
+
+    def _recv(self) -> dict:
+        msg = json.loads(self.ws.recv())
+        kind = msg.get("msg_type") or msg["header"]["msg_type"]
+        content = msg.get("content", {})
+        if kind == "comm_open":
+            self.comms[content["comm_id"]] = content.get("data", {}).get("state", {})
+        elif kind == "comm_msg":
+            data = content.get("data", {})
+            if data.get("method") == "update":
+                state = data.get("state", {})
+                self.comms.setdefault(content["comm_id"], {}).update(state)   # e.g. add_class() after creation
+                self.updates.append((time.monotonic(), content["comm_id"], state))
+        elif kind == "stream" and content.get("name") == "stdout":
+            self.stdout.append(content.get("text", ""))
+        return msg
+
+    def _send_wait(self, msg: dict, deadline: float) -> dict:
+        """Send and read until the reply and the kernel's idle status for it have both arrived."""
+        self.ws.send(json.dumps(msg))
+        mid = msg["header"]["msg_id"]
+        reply, idle, error = None, False, None
+        while time.monotonic() < deadline and not (reply and idle):
+            m = self._recv()
+            if m.get("parent_header", {}).get("msg_id") != mid:
+                continue
+            kind = m.get("msg_type") or m["header"]["msg_type"]
+            if kind.endswith("_reply"):
+                reply = m
+            elif kind == "status" and m["content"].get("execution_state") == "idle":
+                idle = True
+            elif kind == "error":
+                error = m["content"]
+        if not (reply and idle):
+            raise TimeoutError(f"no answer from the kernel to {msg['header']['msg_type']}")
+        if error or reply["content"].get("status") == "error":
+            e = error or reply["content"]
+            raise RuntimeError(f"{e.get('ename')}: {e.get('evalue')}")
+        return reply
+
+    def execute(self, code: str, timeout: float = 180) -> dict:
+        return self._send_wait(self._msg("execute_request", {
+            "code": code, "silent": False, "store_history": True, "user_expressions": {},
+            "allow_stdin": False, "stop_on_error": True}), time.monotonic() + timeout)
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._send_wait(self._msg("kernel_info_request", {}), min(deadline, time.monotonic() + 10))
+                return
+            except TimeoutError:
+                if time.monotonic() > deadline:
+                    raise
+
+    def click(self, comm_id: str, timeout: float = 60) -> None:
+        """What the browser sends when a student clicks an ipywidgets Button."""
+        msg = self._msg("comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": {"event": "click"}}})
+        self.ws.send(json.dumps(msg))
+
+    def wait_update(self, predicate, since: int, timeout: float = 60) -> float:
+        deadline = time.monotonic() + timeout
+        seen = since
+        while time.monotonic() < deadline:
+            for t, cid, state in self.updates[seen:]:
+                if predicate(cid, state):
+                    return t
+            seen = len(self.updates)
+            self.ws.settimeout(max(0.1, deadline - time.monotonic()))
+            try:
+                self._recv()
+            except Exception:
+                break
+        raise TimeoutError("no feedback appeared after the click")
+
+
+def _answer_button(comms: dict) -> Optional[str]:
+    """The first answer button on screen (an ipywidgets Button with the course's option class)."""
+    for cid, state in comms.items():
+        if state.get("_model_name") == "ButtonModel" and "sc-option" in (state.get("_dom_classes") or []):
+            return cid
+    return None
+
+
+def _is_feedback(cid, state) -> bool:
+    return "sc-feedback" in str(state.get("value", ""))
+
+
+def pick_notebook(course_dir: Path) -> Optional[str]:
+    for name in LESSON_PREFERENCE:
+        if (course_dir / name).exists():
+            return name
+    return None
+
+
+def run_student(api: Api, user: str, index: int, t0: float, timeout: float) -> StudentResult:
+    res = StudentResult(name=user)
+    kc = None
+    try:
+        res.stage = "spawn"
+        r = api.hub_api("POST", f"/users/{user}/server", timeout=timeout)
+        if r.status_code not in (201, 202, 400):   # 400: already running
+            raise HubError(f"start server: HTTP {r.status_code} {r.text[:200]}")
+        deadline = t0 + timeout
+        missing = 0
+        while True:   # trap 4: poll readiness with generous timeouts
+            model = api.hub_api("GET", f"/users/{user}", timeout=timeout).json()
+            server = (model.get("servers") or {}).get("")
+            if server and server.get("ready"):
+                break
+            missing = 0 if server else missing + 1
+            if missing >= 3:
+                raise HubError(f"the server of {user} stopped while starting (see hub.log)")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"server of {user} not ready after {timeout:.0f} s")
+            time.sleep(0.5)
+        res.spawn_s = time.monotonic() - t0
+
+        res.stage = "open lesson"
+        listing = api.server(user, "GET", "/api/contents/course", timeout=timeout)
+        listing.raise_for_status()
+        names = {item["name"] for item in listing.json()["content"]}
+        res.notebook = next((n for n in LESSON_PREFERENCE if n in names), "")
+        if not res.notebook:
+            raise HubError(f"no course notebook in ~/course of {user} (found {sorted(names)[:5]})")
+        nb = api.server(user, "GET", f"/api/contents/course/{res.notebook}", timeout=timeout).json()["content"]
+        cells = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                 for c in nb["cells"] if c["cell_type"] == "code"]
+        sess = api.server(user, "POST", "/api/sessions", timeout=timeout, json={
+            "path": f"course/{res.notebook}", "name": res.notebook, "type": "notebook",
+            "kernel": {"name": "python3"}})
+        sess.raise_for_status()
+        kernel_id = sess.json()["kernel"]["id"]
+
+        res.stage = "run cells"
+        kc = KernelClient(api, user, kernel_id, timeout=timeout)
+        kc.wait_ready(timeout)
+        clicked = False
+        for i, code in enumerate(cells):
+            if not code.strip():
+                continue
+            try:
+                kc.execute(code, timeout=timeout)
+            except RuntimeError as e:
+                raise RuntimeError(f"cell {i + 1} of {res.notebook}: {e}") from None
+            res.cells += 1
+            button = _answer_button(kc.comms) if not clicked else None
+            if button:   # the student answers the first question as soon as it is on screen
+                res.stage = "first answer"
+                since = len(kc.updates)
+                kc.click(button)
+                at = kc.wait_update(_is_feedback, since, timeout=60)
+                res.first_feedback_s = at - t0
+                clicked = True
+                res.stage = "run cells"
+        res.comms_opened = len(kc.comms)
+        if not clicked:
+            raise HubError(f"{res.notebook} showed no answer button to click")
+
+        res.stage = "hand in"
+        kc.stdout.clear()
+        kc.execute(HANDIN_CODE.replace("{VARIANT}", str(index)), timeout=timeout)
+        line = next((s for s in "".join(kc.stdout).splitlines() if s.startswith("SCIATICA-HANDIN ")), None)
+        if not line:
+            raise HubError("the hand-in printed nothing")
+        info = json.loads(line.split(" ", 1)[1])
+        res.case, res.case_score, res.handed_in = info["case"], info["score"], info["handed_in"]
+        res.stage = "done"
+        res.ok = True
+    except Exception as e:
+        res.error = f"{type(e).__name__}: {e}"[:500]
+    finally:
+        if kc is not None:
+            kc.close()
+    return res
+
+
+# ----------------------------------------------------------------------------------------------- measuring
+def measure_memory(hub: Hub, results: list) -> None:
+    """RSS of each student's single-user server and its kernels; PSS/USS too (shared pages split fairly)."""
+    import psutil
+
+    by_user = {}
+    for p in hub.processes():
+        try:
+            if "jupyterhub-singleuser" in " ".join(p.cmdline()):
+                by_user[p.environ().get("JUPYTERHUB_USER")] = p
+        except psutil.Error:
+            continue
+    for res in results:
+        server = by_user.get(res.name)
+        if server is None:
+            continue
+        try:
+            kids = server.children(recursive=True)
+            s = server.memory_full_info()
+            ks = [k.memory_full_info() for k in kids]
+        except psutil.Error:
+            continue
+        res.server_rss_mb = round(s.rss / 1e6, 1)
+        res.kernel_rss_mb = round(sum(k.rss for k in ks) / 1e6, 1)
+        res.student_pss_mb = round((s.pss + sum(k.pss for k in ks)) / 1e6, 1)
+        res.student_uss_mb = round((s.uss + sum(k.uss for k in ks)) / 1e6, 1)
+
+
+def _pct(values, q):
+    values = sorted(values)
+    if not values:
+        return None
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def build_class_report(handin: Path, out: Path) -> dict:
+    """``sciatica-course class-report`` if the course has it, else a minimal aggregation (said so)."""
+    exe = Path(sys.executable).with_name("sciatica-course")
+    help_text = subprocess.run([str(exe), "--help"], capture_output=True, text=True).stdout
+    if "class-report" in help_text:
+        t = time.monotonic()
+        r = subprocess.run([str(exe), "class-report", str(handin), "-o", str(out)], capture_output=True, text=True,
+                           timeout=600)
+        return {"how": "sciatica-course class-report", "ok": r.returncode == 0, "seconds": round(time.monotonic() - t, 1),
+                "output": str(out / "report.html"), "message": (r.stdout + r.stderr).strip()[-600:]}
+    # minimal aggregation: count hand-ins, attempts and unsafe choices
+    students, attempts, flags = 0, 0, 0
+    for f in sorted(handin.glob("*.json")):
+        doc = json.loads(f.read_text())
+        if doc.get("format") != "sciatica-course-progress":
+            continue
+        students += 1
+        attempts += len(doc.get("case_attempts", []))
+        flags += sum(len(a.get("safety_flags", [])) for a in doc.get("case_attempts", []))
+    out.mkdir(parents=True, exist_ok=True)
+    summary = {"students": students, "case_attempts": attempts, "safety_flags": flags}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    return {"how": "minimal aggregation (sciatica-course class-report not available yet)", "ok": True,
+            "output": str(out / "summary.json"), "message": json.dumps(summary)}
+
+
+@dataclass
+class ClassResult:
+    students: int
+    results: list = field(default_factory=list)
+    create_users_s: float = 0.0
+    all_ready_s: Optional[float] = None
+    all_feedback_s: Optional[float] = None
+    api_calls: int = 0
+    api_median_ms: Optional[float] = None
+    api_p95_ms: Optional[float] = None
+    memory_used_mb: Optional[float] = None
+    report: dict = field(default_factory=dict)
+    cleanup: dict = field(default_factory=dict)
+    wall_s: float = 0.0
+
+    @property
+    def failures(self) -> list:
+        return [r for r in self.results if not r.ok]
+
+    def figures(self) -> dict:
+        ok = [r for r in self.results if r.ok]
+        def stat(attr):
+            vals = [getattr(r, attr) for r in self.results if getattr(r, attr) is not None]
+            if not vals:
+                return None
+            return {"median": round(statistics.median(vals), 1), "max": round(max(vals), 1)}
+        return {
+            "students": self.students, "ok": len(ok), "failures": len(self.failures),
+            "spawn_s": stat("spawn_s"), "first_feedback_s": stat("first_feedback_s"),
+            "hub_api_ms": {"calls": self.api_calls, "median": self.api_median_ms, "p95": self.api_p95_ms},
+            "server_rss_mb": stat("server_rss_mb"), "kernel_rss_mb": stat("kernel_rss_mb"),
+            "student_rss_mb": stat("rss_total_mb"), "student_pss_mb": stat("student_pss_mb"),
+            "student_uss_mb": stat("student_uss_mb"),
+            "machine_memory_used_mb": self.memory_used_mb,
+            "machine_memory_per_student_mb": round(self.memory_used_mb / self.students, 1)
+            if self.memory_used_mb and self.students else None,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps({"figures": self.figures(), "create_users_s": self.create_users_s,
+                           "report": self.report, "cleanup": self.cleanup, "wall_s": self.wall_s,
+                           "students": [asdict(r) for r in self.results]}, indent=2)
+
+
+def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
+              report: bool = True, progress=None) -> ClassResult:
+    """Play a class of ``n`` students on a running hub (see the module docstring)."""
+    import psutil
+
+    say = progress or (lambda *_: None)
+    latencies: list = []
+    lock = threading.Lock()
+    api = Api(hub, latencies, lock)
+    users = [f"{prefix}-{i + 1:02d}" for i in range(n)]
+    result = ClassResult(students=n)
+    mem0 = psutil.virtual_memory().used
+    t0 = time.monotonic()
+    r = api.hub_api("POST", "/users", json={"usernames": users}, timeout=timeout)   # one POST for the class
+    if r.status_code not in (201, 409):
+        raise HubError(f"creating {n} users: HTTP {r.status_code} {r.text[:300]}")
+    result.create_users_s = round(time.monotonic() - t0, 2)
+    say(f"created {n} students in {result.create_users_s} s; starting their servers")
+
+    def one(i_user):
+        i, user = i_user
+        res = run_student(Api(hub, latencies, lock), user, i, t0, timeout)
+        say(f"  {user}: {'ok' if res.ok else 'FAILED at ' + res.stage + ': ' + res.error}"
+            + (f" (server {res.spawn_s:.1f} s, first feedback {res.first_feedback_s:.1f} s)"
+               if res.ok else ""))
+        return res
+
+    with ThreadPoolExecutor(max_workers=n) as pool:   # trap 3: one thread per student, not a loop
+        result.results = list(pool.map(one, enumerate(users)))
+    ready = [r.spawn_s for r in result.results if r.spawn_s is not None]
+    fb = [r.first_feedback_s for r in result.results if r.first_feedback_s is not None]
+    result.all_ready_s = round(max(ready), 1) if ready else None
+    result.all_feedback_s = round(max(fb), 1) if fb else None
+    measure_memory(hub, result.results)
+    result.memory_used_mb = round((psutil.virtual_memory().used - mem0) / 1e6)
+    result.api_calls = len(latencies)
+    if latencies:
+        result.api_median_ms = round(statistics.median(latencies) * 1000, 1)
+        result.api_p95_ms = round(_pct(latencies, 0.95) * 1000, 1)
+    if report:
+        say("building the class report from the hand-ins")
+        result.report = build_class_report(hub.handin, hub.state / "class-report")
+    result.wall_s = round(time.monotonic() - t0, 1)
+    return result
+
+
+def format_figures(result: ClassResult) -> str:
+    f = result.figures()
+    def ms(d, unit="s"):
+        return "-" if not d else f"median {d['median']} {unit}, max {d['max']} {unit}"
+    lines = [
+        f"students                      {f['students']} ({f['ok']} ok, {f['failures']} failed)",
+        f"create users (one POST)       {result.create_users_s} s",
+        f"server ready after start      {ms(f['spawn_s'])} (all ready at {result.all_ready_s} s)",
+        f"first feedback after start    {ms(f['first_feedback_s'])} (every student by {result.all_feedback_s} s)",
+        f"hub API latency               median {f['hub_api_ms']['median']} ms, p95 {f['hub_api_ms']['p95']} ms "
+        f"({f['hub_api_ms']['calls']} calls)",
+        f"memory per student, RSS       server {ms(f['server_rss_mb'], 'MB')}; kernel {ms(f['kernel_rss_mb'], 'MB')}",
+        f"                              server + kernel {ms(f['student_rss_mb'], 'MB')}",
+        f"memory per student, PSS       {ms(f['student_pss_mb'], 'MB')} (shared libraries split between students)",
+        f"memory per student, USS       {ms(f['student_uss_mb'], 'MB')} (private to the student)",
+        f"machine memory used           {f['machine_memory_used_mb']} MB "
+        f"({f['machine_memory_per_student_mb']} MB per student)",
+        f"class report                  {result.report.get('how', '-')}: "
+        f"{'ok' if result.report.get('ok') else 'FAILED'} -> {result.report.get('output', '')}",
+    ]
+    for r in result.failures:
+        lines.append(f"FAILED {r.name} at {r.stage}: {r.error}")
+    if result.cleanup:
+        left = result.cleanup.get("left_after_stop") or []
+        lines.append(f"leftover processes after stop {len(left)}" + (": " + "; ".join(left) if left else ""))
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------------- commands
+def cmd_serve(args) -> int:
+    state = Path(args.state or RUN / "class")
+    try:
+        ensure_proxy(quiet=False)
+    except HubError as e:
+        print(e, file=sys.stderr)
+        return 1
+    pw_file = state / "password"
+    password = pw_file.read_text().strip() if pw_file.exists() else secrets.token_urlsafe(9)
+    state.mkdir(parents=True, exist_ok=True)
+    pw_file.write_text(password + "\n")
+    hub = Hub(state, password=password, port=args.port or free_port(), runtime_root="/tmp/sciatica-rt",
+              log_level="INFO")
+    try:
+        hub.start()
+    except HubError as e:
+        print(e, file=sys.stderr)
+        hub.stop()
+        return 1
+    admin = (state / "admin_password").read_text().strip() if (state / "admin_password").exists() else "?"
+    print(f"""
+The class hub is running:  {hub.url}/hub/login
+
+  Students: any user name, class password  {password}
+  Instructor (admin panel at {hub.url}/hub/admin): user name  instructor,  password  {admin}
+
+  Each student finds the course in ~/course; their progress stays in their own home; hand-ins land in
+  {hub.handin}  (read them with: sciatica-course class-report {hub.handin} -o class-report)
+
+  Log: {hub.log_path}
+  Stop with Ctrl+C (it stops every student's server).
+""", flush=True)
+    try:
+        while hub.proc.poll() is None:
+            time.sleep(1)
+        print(f"JupyterHub stopped (code {hub.proc.returncode}); see {hub.log_path}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping the class hub ...", flush=True)
+        return 0
+    finally:
+        info = hub.stop()
+        if info["left_after_stop"]:
+            print(f"ended {info['killed']} leftover processes", file=sys.stderr)
+
+
+def cmd_simulate(args) -> int:
+    n = args.students
+    state = Path(tempfile.mkdtemp(prefix="schub-", dir="/tmp"))
+    print(f"== a simulated class of {n} students on a local JupyterHub (state in {state})", flush=True)
+    try:
+        ensure_proxy(quiet=False)
+    except HubError as e:
+        print(e, file=sys.stderr)
+        return 1
+    hub = Hub(state)
+    result = None
+    try:
+        t = time.monotonic()
+        hub.start()
+        print(f"hub up at {hub.url} in {time.monotonic() - t:.1f} s", flush=True)
+        result = run_class(hub, n, timeout=args.timeout, progress=lambda s: print(s, flush=True))
+    except HubError as e:
+        print(f"error: {e}", file=sys.stderr)
+    finally:
+        cleanup = hub.stop()
+        if result is not None:
+            result.cleanup = cleanup
+    if result is None:
+        return 1
+    out = RUN / f"class-sim-{n}.json"
+    RUN.mkdir(parents=True, exist_ok=True)
+    out.write_text(result.to_json())
+    report_copy = RUN / f"class-sim-{n}-report"
+    src = hub.state / "class-report"
+    if src.exists():
+        shutil.rmtree(report_copy, ignore_errors=True)
+        shutil.copytree(src, report_copy)
+    print("\n" + format_figures(result))
+    print(f"\nfigures: {out}; class report: {report_copy}")
+    if not args.keep:
+        shutil.rmtree(state, ignore_errors=True)
+    shutil.rmtree(hub.runtime_root, ignore_errors=True)
+    return 0 if not result.failures and result.report.get("ok") and not result.cleanup["left_after_stop"] else 1
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m deploy.jupyterhub.localhub",
+                                     description="The sciatica course on a local JupyterHub.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("serve", help="start the class hub on 127.0.0.1 and print the URL (make class)")
+    p.add_argument("--port", type=int, default=None)
+    p.add_argument("--state", default=None, help="folder for accounts, homes and hand-ins (default _run/class)")
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("simulate", help="a simulated class of N students (make class-sim N=40)")
+    p.add_argument("--students", type=int, default=40)
+    p.add_argument("--timeout", type=float, default=300, help="seconds each student may wait for any one step")
+    p.add_argument("--keep", action="store_true", help="keep the temporary state folder")
+    p.set_defaults(func=cmd_simulate)
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
