@@ -136,3 +136,11 @@ def test_matrix_figure_reads_without_colour():
 def test_level_figure_has_alt_text():
     ax = plot_irritability_levels(classify({"pain_score": 8}, COURSE), course=COURSE)
     assert "high marked" in alt_text(ax)
+
+
+def test_settle_time_not_among_the_choices_is_added():
+    p = tw.SessionPlanner(COURSE)
+    p.set(settle_time_minutes=20)
+    assert p.findings()["settle_time_minutes"] == 20 and p.rec.irritability == "moderate"
+    c = tw.IrritabilityClassifier(COURSE).set(settle_time_minutes=150)
+    assert c.result.level == "high"

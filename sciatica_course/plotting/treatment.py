@@ -96,4 +96,36 @@ def plot_irritability_levels(result, ax=None, course=None):
     return ax
 
 
-__all__ = ["plot_technique_matrix", "plot_irritability_levels", "matrix_rows", "FIT_STYLE"]
+def technique_matrix(level: str | None = None, course=None):
+    """The matrix for a lesson cell (an ``<img>`` with alt text); ``level`` outlines one column."""
+    from .common import show
+
+    return show(plot_technique_matrix(course=course, highlight=level))
+
+
+def plot_endangerment(ax=None, course=None):
+    """The endangerment sites on the body outline of the anatomy lessons.
+
+    Uses ``plotting.anatomy.plot_endangerment_sites`` when the anatomy work provides it; otherwise the
+    nerve-path figure of lesson 1, which marks every endangerment site along the nerve (⚠ markers).
+    """
+    from . import anatomy
+
+    fn = getattr(anatomy, "plot_endangerment_sites", None)
+    if fn is not None:
+        try:
+            return fn(ax=ax, course=course)
+        except TypeError:
+            return fn(ax=ax)
+    return anatomy.plot_nerve_path(ax=ax, course=course)
+
+
+def endangerment_figure(course=None):
+    """The endangerment-site figure for a lesson cell (an ``<img>`` with alt text)."""
+    from .common import show
+
+    return show(plot_endangerment(course=course))
+
+
+__all__ = ["plot_technique_matrix", "plot_irritability_levels", "matrix_rows", "FIT_STYLE", "technique_matrix",
+           "plot_endangerment", "endangerment_figure"]

@@ -35,6 +35,16 @@ EXAMPLES = {
 }
 
 
+def _set_value(control, value):
+    """Set a control; a settling time not among the dropdown's choices is added as its own choice."""
+    if isinstance(control, W.Dropdown):
+        values = [v for _label, v in control.options]
+        if value not in values:
+            opts = sorted(list(control.options) + [(f"{value:g} minutes", value)], key=lambda o: o[1])
+            control.options = opts
+    control.value = value
+
+
 def _course(course):
     from ..loading import load_course
 
@@ -193,7 +203,7 @@ class IrritabilityClassifier(W.VBox):
                  "provoked_by_minimal_activity": self.minimal, "settle_time_minutes": self.settle,
                  "symptoms_below_knee": self.below_knee, "numbness": self.numb}
         for k, v in findings.items():
-            names[k].value = v
+            _set_value(names[k], v)
         return self
 
     def update(self):
@@ -387,7 +397,7 @@ class SessionPlanner(W.VBox):
             for k, v in findings.items():
                 if k not in self.controls:
                     raise KeyError(f"unknown finding {k!r}; see data/findings.yaml")
-                self.controls[k].value = v
+                _set_value(self.controls[k], v)
         finally:
             self._quiet = False
         return self.update()
@@ -408,7 +418,7 @@ class SessionPlanner(W.VBox):
         self._quiet = True
         try:
             for fid, c in self.controls.items():
-                c.value = f.get(fid, False if isinstance(c, W.Checkbox) else 0)
+                _set_value(c, f.get(fid, False if isinstance(c, W.Checkbox) else 0))
         finally:
             self._quiet = False
         return self.update()
