@@ -40,7 +40,8 @@ def references(lesson_id: str, course=None) -> _HTML:
     return _HTML(source_list(course.lessons[lesson_id].sources, course))
 
 
-def next_lesson(lesson_id: str, course=None) -> _HTML:
+def next_lesson_html(lesson_id: str, course=None) -> str:
+    """The link to the lesson after ``lesson_id``."""
     from .loading import load_course
 
     course = course if course is not None else load_course()
@@ -48,6 +49,20 @@ def next_lesson(lesson_id: str, course=None) -> _HTML:
     later = sorted((l for l in course.lessons if l.number > this.number and not l.instructor),
                    key=lambda l: l.number)
     if not later:
-        return _HTML("<p>This is the last lesson. Revise with <a href=\"09_revision.ipynb\">Revision</a>.</p>")
+        return "<p>This is the last lesson. Keep revising with <a href=\"09_revision.ipynb\">Revision</a>.</p>"
     n = later[0]
-    return _HTML(f"<p><b>Next:</b> <a href=\"{esc(n.notebook)}\">{n.number} · {esc(n.title)} →</a></p>")
+    return f"<p><b>Next:</b> <a href=\"{esc(n.notebook)}\">{n.number} · {esc(n.title)} →</a></p>"
+
+
+def next_lesson(lesson_id: str, course=None, complete: bool = True):
+    """The end of a lesson: a "Mark this lesson complete" button (saved to your progress) and the next lesson's link."""
+    html = next_lesson_html(lesson_id, course)
+    if not complete:
+        return _HTML(html)
+    import ipywidgets as W
+
+    from .widgets.revision import complete_button
+
+    box = W.VBox([complete_button(lesson_id), W.HTML(html)])
+    box.add_class("sc-widget")
+    return box

@@ -94,4 +94,10 @@ def test_course_map_and_references():
     assert "00_start_here.ipynb" in html and "<caption>" in html and "scope='col'" in html
     refs = lesson.references("start_here")._repr_html_()
     assert "Koes" in refs
-    assert "01_sciatic_nerve_path.ipynb" in lesson.next_lesson("start_here")._repr_html_()
+    assert "01_sciatic_nerve_path.ipynb" in lesson.next_lesson("start_here", complete=False)._repr_html_()
+    end = lesson.next_lesson("revision")
+    button, link = end.children
+    assert "last lesson" in link.value
+    button.button.click()
+    from sciatica_course import progress
+    assert progress.is_lesson_complete("revision")
