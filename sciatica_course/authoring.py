@@ -339,3 +339,93 @@ def _ids_in_use(folder: Path, skip: Path) -> dict:
         except OSError:
             continue
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers for the authoring notebook: a practice copy of the data, showing, editing and checking a case file.
+def practice_copy(prefix: str = "sciatica-authoring-") -> Path:
+    """A temporary copy of the course's data folder to practise in (the course's own data/ is not touched)."""
+    import shutil
+    import tempfile
+
+    from .loading import default_data_dir
+
+    dst = Path(tempfile.mkdtemp(prefix=prefix)) / "data"
+    shutil.copytree(default_data_dir(), dst, ignore=shutil.ignore_patterns("schema", "__pycache__"))
+    return dst
+
+
+class _HTML:
+    def __init__(self, html: str, text: str = ""):
+        self.html, self.text = html, text
+
+    def _repr_html_(self):
+        return self.html
+
+    def __repr__(self):
+        return self.text or self.html
+
+
+def show_file(path, first: int = 1, last: int | None = None) -> _HTML:
+    """A case file (or lines first..last of it) with line numbers, shown as text."""
+    from .text import esc
+
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    last = len(lines) if last is None else min(last, len(lines))
+    width = len(str(last))
+    body = "\n".join(f"{i:>{width}}  {lines[i - 1]}" for i in range(max(1, first), last + 1))
+    more = f"\n… ({len(lines) - last} more lines)" if last < len(lines) else ""
+    return _HTML(f'<pre tabindex="0" role="region" aria-label="{esc(Path(path).name)}, lines {first} to {last}" '
+                 f'style="font-size:12px;line-height:1.35;max-height:32em;overflow:auto">{esc(body + more)}</pre>',
+                 body + more)
+
+
+def edit(path, old: str, new: str) -> _HTML:
+    """Replace the first ``old`` text in the file with ``new`` (what an instructor does in the text editor)."""
+    from .text import esc
+
+    p = Path(path)
+    text = p.read_text(encoding="utf-8")
+    if old not in text:
+        raise AuthoringError(f"{p.name} does not contain {old!r}")
+    line = text[: text.index(old)].count("\n") + 1
+    p.write_text(text.replace(old, new, 1), encoding="utf-8")
+    msg = f"Changed line {line} of {p.name}: {old.strip()!r} -> {new.strip()!r}"
+    return _HTML(f"<p>{esc(msg)}</p>", msg)
+
+
+def check(data_dir=None, case_id: str | None = None) -> _HTML:
+    """Validate the data folder as ``sciatica-course validate`` does; show OK or every problem with its line.
+    With ``case_id``, also play the case's expert path and show its score."""
+    from .loading import load_course, validate
+    from .text import esc
+
+    root = Path(data_dir) if data_dir is not None else None
+    problems = validate(root)
+    if problems:
+        rows = []
+        for p in problems:
+            f = Path(p.file)
+            name = f"{f.parent.name}/{f.name}" if f.parent.name == "cases" else f.name
+            rows.append(f"{name}:{p.line}: {p.field}: {p.message}")
+        text = f"{len(rows)} problem(s); nothing was loaded:\n" + "\n".join(rows)
+        return _HTML(f'<div role="alert"><p><b>{len(rows)} problem(s); nothing was loaded</b> '
+                     f'(file:line: field: message)</p><pre style="white-space:pre-wrap">{esc(chr(10).join(rows))}</pre>'
+                     f"</div>", text)
+    course = load_course(root)
+    text = f"OK: the data is valid ({len(course.cases)} cases)."
+    if case_id is not None:
+        from . import cases
+
+        s = cases.play_expert(case_id, course)
+        steps = len(course.cases[case_id].steps)
+        text += (f" The case {case_id} has {steps} steps; its expert path ends at a debrief with "
+                 f"{s.score:g} of {s.max_score:g} points.")
+    return _HTML(f'<p role="status">✓ {esc(text)}</p>', text)
+
+
+def load(data_dir):
+    """The course loaded from ``data_dir`` (for the map and the player)."""
+    from .loading import load_course
+
+    return load_course(data_dir)

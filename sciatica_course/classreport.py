@@ -559,6 +559,30 @@ class ClassReport:
                 "files_skipped": len(self.data.skipped), "students": len(self.data.students),
                 "attempts": len(self.data.attempts), "cases": int(self.attempts["case_id"].nunique())}
 
+    def figure(self, name: str):
+        """One figure for a notebook cell: "scores", "safety", "unsafe", "calibration" or a case id (its choices
+        per step)."""
+        from .plotting import classreport as figs
+        from .plotting.common import show
+
+        if name == "scores":
+            return show(figs.plot_case_scores(self.attempts))
+        if name == "safety":
+            return show(figs.plot_safety_mix(self.choices))
+        if name == "unsafe":
+            return show(figs.plot_unsafe_choices(self.unsafe))
+        if name == "calibration":
+            return show(figs.plot_calibration(self.calibration))
+        if name in set(self.choices["case_id"]):
+            return show(figs.plot_choice_distribution(self.choices, name, self.text.title(name)))
+        raise KeyError(f"no figure {name!r}: use scores, safety, unsafe, calibration or one of the case ids "
+                       + ", ".join(sorted(set(self.choices["case_id"]))))
+
+    def for_case(self, case_id: str):
+        """The choice distribution of one case (step by step)."""
+        cols = ["step", "choice", "safety", "times_chosen", "students", "attempts_reaching_step", "share_percent"]
+        return self.choices[self.choices["case_id"] == case_id][cols].reset_index(drop=True)
+
     def figures(self) -> list:
         """(title, Axes) for every figure of the report."""
         from .plotting import classreport as figs
@@ -817,6 +841,9 @@ def _demo_attempt(rng, case_id: str, skill: float, stamp: str) -> dict:
             "max_score": max_score, "safety_flags": flags, "steps": steps}
 
 
+PRACTICE_CASES = ("piriformis_runner", "cauda_equina", "desk_worker_disc")
+
+
 def _engine_attempt(rng, course, case_id: str, skill: float) -> dict | None:
     """Play one case with the course's engine like a student of the given skill (0-1); None if it fails."""
     from . import cases
@@ -845,7 +872,7 @@ def simulate_class(folder: str | os.PathLike, students: int = 40, broken: int = 
                    course=None, case_ids=None) -> list[Path]:
     """Write ``students`` progress exports of a simulated class into ``folder``, of which ``broken`` are damaged
     (a truncated file, a foreign JSON file, an exact copy, a wrong safety class, a text file). Each student plays
-    one or two attempts of each case. With ``course`` (and ``case_ids``, default: up to three of its cases)
+    one or two attempts of each case. With ``course`` (and ``case_ids``, default: PRACTICE_CASES, else three)
     the cases are played with the course's own engine; without, two built-in practice cases (ids ``demo_...``)
     are used. For trying the report; returns the files written."""
     import random
@@ -854,7 +881,8 @@ def simulate_class(folder: str | os.PathLike, students: int = 40, broken: int = 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     if course is not None and case_ids is None:
-        case_ids = list(course.cases.ids)[:3]
+        preferred = [c for c in PRACTICE_CASES if c in course.cases]
+        case_ids = preferred or list(course.cases.ids)[:3]
     use_engine = course is not None and bool(case_ids)
     paths = []
     for i in range(max(0, students - broken)):
@@ -891,10 +919,17 @@ def simulate_class(folder: str | os.PathLike, students: int = 40, broken: int = 
     return paths
 
 
-def practice_folder(students: int = 40, broken: int = 3, seed: int = 0, course=None) -> Path:
+def temp_folder(prefix: str = "sciatica-report-") -> Path:
+    """A new empty temporary folder (to write a report into while trying things)."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def practice_folder(students: int = 40, broken: int = 3, seed: int = 0, course=None, case_ids=None) -> Path:
     """A new temporary folder holding a simulated class's exports (see :func:`simulate_class`)."""
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix="sciatica-class-"))
-    simulate_class(folder, students=students, broken=broken, seed=seed, course=course)
+    simulate_class(folder, students=students, broken=broken, seed=seed, course=course, case_ids=case_ids)
     return folder

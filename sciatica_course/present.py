@@ -212,3 +212,47 @@ def _md_escape(text: str) -> str:
     for ch in "`*_[]#!|~":
         out = out.replace(ch, "\\" + ch)
     return html.escape(" ".join(out.split()), quote=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# For the "running a class" notebook
+class _HTML:
+    def __init__(self, html: str, text: str = ""):
+        self.html, self.text = html, text
+
+    def _repr_html_(self):
+        return self.html
+
+    def __repr__(self):
+        return self.text or self.html
+
+
+def case_list(course=None) -> _HTML:
+    """Every case with its difficulty, a one-line summary and the command that presents it."""
+    from .loading import load_course
+    from .text import esc
+
+    course = course if course is not None else load_course()
+    rows = "".join(f"<tr><td><code>{esc(c.id)}</code></td><td>{esc(c.title)}</td><td>{esc(c.difficulty)}</td>"
+                   f"<td>{esc(c.summary)}</td><td><code>sciatica-course present {esc(c.id)}</code></td></tr>"
+                   for c in course.cases)
+    text = "\n".join(f"{c.id}: {c.title} ({c.difficulty})" for c in course.cases)
+    return _HTML("<table><caption>Cases you can present</caption><thead><tr><th scope=\"col\">case id</th>"
+                 "<th scope=\"col\">title</th><th scope=\"col\">difficulty</th><th scope=\"col\">summary</th>"
+                 f"<th scope=\"col\">command</th></tr></thead><tbody>{rows}</tbody></table>", text)
+
+
+def preview(case_id: str, exam: bool = False, port: int = 8866) -> _HTML:
+    """What ``sciatica-course present`` runs for this case: the one code cell and the Voila command (nothing is
+    started)."""
+    from .text import esc
+
+    title = check_case(case_id)
+    code = player_code(case_id, exam)
+    cmd = " ".join(voila_command("<temporary folder>/present.ipynb", port, python="python"))
+    text = f"{title}\n\nThe notebook's one cell:\n{code}\n\nThe server:\n{cmd}\n\nAddress: http://{HOST}:{port}/"
+    return _HTML(f"<p><b>{esc(title)}</b>{' (exam mode)' if exam else ''}</p>"
+                 f"<p>The temporary notebook's one code cell (the class never sees it):</p><pre>{esc(code)}</pre>"
+                 f"<p>The server it starts (only this computer can reach it):</p><pre style=\"white-space:pre-wrap\">"
+                 f"{esc(cmd)}</pre><p>Address to open and project: <code>http://{HOST}:{port}/</code> "
+                 "(a free port is chosen when you leave out <code>--port</code>)</p>", text)

@@ -101,7 +101,7 @@ def plot_unsafe_choices(unsafe, top: int = 10, ax=None):
                 linewidth=0.5)
         ax.text(r["times_chosen"], i, f"  {label} · {r['times_chosen']} ({r['share_percent']:.0f}% of attempts)",
                 va="center", fontsize=7)
-        labels.append(_wrap(f"{r['case_id']} · {r['step']}: {r['choice']}", 46))
+        labels.append(_wrap(f"{r['case_id']} · {r['step_id']}: {r['choice']}", 46))
         notes.append(f"{r['choice']} ({r['safety']}, {r['case_id']}, step {r['step_id']}) chosen "
                      f"{r['times_chosen']} times")
     ax.set_yticks(range(len(df)), labels, fontsize=7)
@@ -148,32 +148,38 @@ def plot_calibration(cal, ax=None):
 
 def plot_choice_distribution(choices, case_id: str, title: str | None = None, ax=None):
     """One case: for every step, the share of attempts that took each choice, coloured, hatched and labelled by
-    the choice's safety class."""
+    the choice's safety class. Each step's choices are grouped under a heading with the step's id and question."""
     df = choices[choices["case_id"] == case_id]
-    ax = new_axes(ax, figsize=(8, 1.2 + 0.32 * max(len(df), 1)))
-    labels, notes = [], []
-    y = 0
-    ticks = []
+    n_steps = df["step_id"].nunique() if len(df) else 0
+    ax = new_axes(ax, figsize=(8.5, 1.3 + 0.42 * max(len(df), 1) + 0.45 * n_steps))
+    labels, notes, ticks = [], [], []
+    y = 0.0
     last_step = None
     for _, r in df.iterrows():
-        if last_step is not None and r["step_id"] != last_step:
-            y += 0.6                               # a gap between steps
-        last_step = r["step_id"]
+        if r["step_id"] != last_step:
+            if last_step is not None:
+                y += 0.5
+            head = f"Step {r['step_id']}: {r['step']}"
+            t = ax.text(1, y, head if len(head) <= 80 else head[:79] + "…", ha="left", va="center", fontsize=7.5,
+                        fontweight="bold")
+            t.set_in_layout(False)
+            y += 1.0
+            last_step = r["step_id"]
         colour, label = SAFETY_STYLE[r["safety"]]
         ax.barh(y, r["share_percent"], color=colour, hatch=SAFETY_HATCH[r["safety"]], edgecolor=PALETTE["black"],
                 linewidth=0.5, height=0.8)
         ax.text(min(r["share_percent"], 100) + 1, y, f"{label} · {r['share_percent']:.0f}% ({r['times_chosen']})",
                 va="center", fontsize=7)
         ticks.append(y)
-        labels.append(_wrap(f"{r['step']}: {r['choice']}", 50))
+        labels.append(_wrap(r["choice"], 52).split("\n")[0] + ("…" if len(str(r["choice"])) > 52 else ""))
         notes.append(f"step {r['step_id']}, {r['choice']} ({r['safety']}): {r['share_percent']:.0f}%")
         y += 1
     ax.set_yticks(ticks, labels, fontsize=7)
+    ax.set_ylim(y - 0.4, -0.8)
     ax.set_xlim(0, 150)
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.set_xlabel("share of the attempts that reached the step (%)")
     ax.set_title(_wrap(f"Choices per step: {title or case_id}", 80), fontsize=10)
-    ax.invert_yaxis()
     set_alt(ax, f"Bar chart of the choices made at each step of the case {title or case_id}: " + "; ".join(notes)
             + ".")
     return ax
