@@ -23,6 +23,8 @@ class AuthoringError(Exception):
 
 # The template. "__CASE_ID__" and "__TITLE__" are replaced by new_case(); everything else is an example to edit.
 TEMPLATE = """\
+# yaml-language-server: $schema=../schema/case.schema.json
+# (the line above lets editors such as VS Code check the file as you type; keep it)
 # A case for the sciatica course: one file per case in data/cases/, named <id>.yaml.
 #
 # HOW TO WORK ON THIS FILE
@@ -366,11 +368,16 @@ class _HTML:
         return self.text or self.html
 
 
-def show_file(path, first: int = 1, last: int | None = None) -> _HTML:
-    """A case file (or lines first..last of it) with line numbers, shown as text."""
+def show_file(path, first: int | str = 1, last: int | str | None = None) -> _HTML:
+    """A case file (or lines first..last of it) with line numbers, shown as text. ``first`` and ``last`` may be
+    texts: from the first line containing ``first`` up to (not including) the next line containing ``last``."""
     from .text import esc
 
     lines = Path(path).read_text(encoding="utf-8").splitlines()
+    if isinstance(first, str):
+        first = next((i + 1 for i, l in enumerate(lines) if first in l), 1)
+    if isinstance(last, str):
+        last = next((i for i, l in enumerate(lines) if i >= first and last in l), len(lines))
     last = len(lines) if last is None else min(last, len(lines))
     width = len(str(last))
     body = "\n".join(f"{i:>{width}}  {lines[i - 1]}" for i in range(max(1, first), last + 1))
