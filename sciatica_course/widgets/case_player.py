@@ -28,7 +28,10 @@ CSS = W.HTML(
     ".sc-case .sc-badge{display:inline-block;border:2px solid;border-radius:4px;padding:0 5px;font-weight:bold}"
     ".sc-case table{border-collapse:collapse;margin:6px 0}.sc-case td,.sc-case th{border:1px solid #999;"
     "padding:3px 6px;vertical-align:top;text-align:left}"
-    ".sc-case .sc-check label{white-space:normal!important}"
+    ".sc-case .sc-check{height:auto!important;margin:2px 0}"
+    ".sc-case .sc-check label{white-space:normal!important;overflow:visible!important;height:auto!important;"
+    "line-height:1.35!important;align-items:flex-start}"
+    ".sc-case .sc-check input:focus-visible{outline:3px solid #0072B2;outline-offset:2px}"
     "</style>")
 
 
@@ -77,7 +80,7 @@ def feedback_block(fb, course) -> str:
 def debrief_html(debrief, course, figure: bool = True) -> str:
     """The debrief as HTML: score, your path beside the expert's, flags, rationale, what-ifs, figure."""
     d = debrief
-    out = [f'<h4 role="heading" aria-level="4">Debrief: {esc(d.title)}</h4>',
+    out = [f'<div role="heading" aria-level="3"><b>Debrief: {esc(d.title)}</b></div>',
            f"<p><b>Score: {d.score:g} of {d.max_score:g}</b> ({d.percent:g}%)"
            + (" · exam mode" if d.exam_mode else "") + "</p>"]
     counts = ", ".join(f"{esc(SAFETY_TEXT[k])}: {v}" for k, v in d.safety_counts.items() if v)
@@ -202,7 +205,8 @@ class CasePlayer(W.VBox):
         self.start_button = W.Button(description="Start case", button_style="primary",
                                      tooltip="Start (or restart) the chosen case")
         self.start_button.on_click(lambda _b: self.start())
-        self.header = W.HTML()
+        self.header = W.HTML('<div role="heading" aria-level="3"><b>Case player</b></div>'
+                             "<p>Choose a case from the list and press <b>Start case</b>.</p>")
         self.transcript = W.HTML()
         self.prompt = W.HTML()
         self.checks = W.VBox()
