@@ -22,6 +22,11 @@ def controls(widget):
     return out
 
 
+def test_no_slider_without_an_accessible_handle():
+    for w in (tw.IrritabilityClassifier(COURSE), tw.SessionPlanner(COURSE)):
+        assert not [c for c in controls(w) if isinstance(c, (W.IntSlider, W.FloatSlider))]
+
+
 def test_every_control_has_an_accessible_name():
     for w in (tw.IrritabilityClassifier(COURSE), tw.SessionPlanner(COURSE), tw.ContraindicationSorter(COURSE),
               tw.SelfCareChooser(COURSE)):

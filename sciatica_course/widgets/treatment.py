@@ -167,8 +167,11 @@ class IrritabilityClassifier(W.VBox):
     def __init__(self, course=None, figure: bool = True):
         self.course = _course(course)
         st = {"description_width": "initial"}
-        self.pain = W.IntSlider(value=0, min=0, max=10, description="Pain now (0-10)", style=st,
-                                continuous_update=False)
+        # Toggle buttons, not a slider: ipywidgets' slider handle has no accessible name (axe: serious);
+        # every score is a real button with a name, reachable with Tab and Space/Enter.
+        self.pain = W.ToggleButtons(options=[(str(i), i) for i in range(11)], value=0, description="Pain now (0-10)",
+                                    style={"description_width": "initial", "button_width": "2.6em"},
+                                    tooltips=[f"Pain {i} out of 10" for i in range(11)])
         self.night = W.Checkbox(value=False, description="Pain at night or waking from sleep", indent=False)
         self.rest = W.Checkbox(value=False, description="Pain at rest", indent=False)
         self.minimal = W.Checkbox(value=False, description="Provoked by minimal activity or light pressure",
