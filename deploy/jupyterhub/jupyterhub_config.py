@@ -32,6 +32,7 @@ Environment variables read here (all optional):
   SCIATICA_HUB_SERVICE_TOKEN   if set, registers a ``class-sim`` service with this API token (used by the simulation)
   SCIATICA_HUB_RUNTIME_ROOT    short folder for per-student runtime dirs (default /tmp/sciatica-rt)
   SCIATICA_HUB_NOTEBOOKS  the course notebooks to copy (default: the notebooks of the installed course)
+  SCIATICA_HUB_SINGLEUSER_ARGS extra options for every student's server (space-separated)
 """
 import hashlib
 import os
@@ -156,6 +157,8 @@ def singleuser_args() -> list:
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")
+    # e.g. --LabApp.expose_app_in_browser=True for the browser test
+    args += os.environ.get("SCIATICA_HUB_SINGLEUSER_ARGS", "").split()
     return args
 
 

@@ -85,7 +85,8 @@ class Hub:
     """A JupyterHub process started from jupyterhub_config.py, reachable at ``url`` (127.0.0.1)."""
 
     def __init__(self, state: Path, password: Optional[str] = None, token: Optional[str] = None,
-                 port: Optional[int] = None, runtime_root: Optional[str] = None, log_level: str = "WARN"):
+                 port: Optional[int] = None, runtime_root: Optional[str] = None, log_level: str = "WARN",
+                 singleuser_args: str = ""):
         self.state = Path(state).resolve()
         self.password = password or secrets.token_urlsafe(9)
         self.token = token or secrets.token_hex(24)
@@ -93,6 +94,7 @@ class Hub:
         self.url = f"http://127.0.0.1:{self.port}"
         self.runtime_root = runtime_root or tempfile.mkdtemp(prefix="scrt-", dir="/tmp")
         self.log_level = log_level
+        self.singleuser_args = singleuser_args
         self.proc: Optional[subprocess.Popen] = None
         self.log_path = self.state / "hub.log"
         self._log = None
@@ -117,6 +119,7 @@ class Hub:
             "SCIATICA_HUB_PROXY": proxy,
             "SCIATICA_HUB_SERVICE_TOKEN": self.token,
             "SCIATICA_HUB_RUNTIME_ROOT": self.runtime_root,
+            "SCIATICA_HUB_SINGLEUSER_ARGS": self.singleuser_args,
         })
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
@@ -554,14 +557,14 @@ def _pct(values, q):
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def build_class_report(handin: Path, out: Path) -> dict:
+def build_class_report(handin: Path, out: Path, figures: bool = True) -> dict:
     """``sciatica-course class-report`` if the course has it, else a minimal aggregation (said so)."""
     exe = Path(sys.executable).with_name("sciatica-course")
     help_text = subprocess.run([str(exe), "--help"], capture_output=True, text=True).stdout
     if "class-report" in help_text:
         t = time.monotonic()
-        r = subprocess.run([str(exe), "class-report", str(handin), "-o", str(out)], capture_output=True, text=True,
-                           timeout=600)
+        cmd = [str(exe), "class-report", str(handin), "-o", str(out)] + ([] if figures else ["--no-figures"])
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         return {"how": "sciatica-course class-report", "ok": r.returncode == 0, "seconds": round(time.monotonic() - t, 1),
                 "output": str(out / "report.html"), "message": (r.stdout + r.stderr).strip()[-600:]}
     # minimal aggregation: count hand-ins, attempts and unsafe choices
@@ -590,7 +593,9 @@ class ClassResult:
     api_calls: int = 0
     api_median_ms: Optional[float] = None
     api_p95_ms: Optional[float] = None
-    memory_used_mb: Optional[float] = None
+    hub_rss_mb: Optional[float] = None        # the hub process (fixed cost of the class)
+    proxy_rss_mb: Optional[float] = None      # configurable-http-proxy (node)
+    load_average: tuple = ()                  # of this machine before and after: other work skews the timings
     report: dict = field(default_factory=dict)
     cleanup: dict = field(default_factory=dict)
     wall_s: float = 0.0
@@ -613,9 +618,8 @@ class ClassResult:
             "server_rss_mb": stat("server_rss_mb"), "kernel_rss_mb": stat("kernel_rss_mb"),
             "student_rss_mb": stat("rss_total_mb"), "student_pss_mb": stat("student_pss_mb"),
             "student_uss_mb": stat("student_uss_mb"),
-            "machine_memory_used_mb": self.memory_used_mb,
-            "machine_memory_per_student_mb": round(self.memory_used_mb / self.students, 1)
-            if self.memory_used_mb and self.students else None,
+            "hub_rss_mb": self.hub_rss_mb, "proxy_rss_mb": self.proxy_rss_mb,
+            "load_average": self.load_average,
         }
 
     def to_json(self) -> str:
@@ -625,7 +629,7 @@ class ClassResult:
 
 
 def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
-              report: bool = True, progress=None) -> ClassResult:
+              report: bool = True, figures: bool = True, progress=None) -> ClassResult:
     """Play a class of ``n`` students on a running hub (see the module docstring)."""
     import psutil
 
@@ -635,7 +639,7 @@ def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
     api = Api(hub, latencies, lock)
     users = [f"{prefix}-{i + 1:02d}" for i in range(n)]
     result = ClassResult(students=n)
-    mem0 = psutil.virtual_memory().used
+    load0 = os.getloadavg()[0]
     t0 = time.monotonic()
     r = api.hub_api("POST", "/users", json={"usernames": users}, timeout=timeout)   # one POST for the class
     if r.status_code not in (201, 409):
@@ -658,14 +662,21 @@ def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
     result.all_ready_s = round(max(ready), 1) if ready else None
     result.all_feedback_s = round(max(fb), 1) if fb else None
     measure_memory(hub, result.results)
-    result.memory_used_mb = round((psutil.virtual_memory().used - mem0) / 1e6)
+    try:
+        hub_proc = psutil.Process(hub.proc.pid)
+        result.hub_rss_mb = round(hub_proc.memory_info().rss / 1e6, 1)
+        result.proxy_rss_mb = round(sum(p.memory_info().rss for p in hub_proc.children()
+                                        if "configurable-http-proxy" in " ".join(p.cmdline())) / 1e6, 1)
+    except psutil.Error:
+        pass
+    result.load_average = (round(load0, 1), round(os.getloadavg()[0], 1))
     result.api_calls = len(latencies)
     if latencies:
         result.api_median_ms = round(statistics.median(latencies) * 1000, 1)
         result.api_p95_ms = round(_pct(latencies, 0.95) * 1000, 1)
     if report:
         say("building the class report from the hand-ins")
-        result.report = build_class_report(hub.handin, hub.state / "class-report")
+        result.report = build_class_report(hub.handin, hub.state / "class-report", figures=figures)
     result.wall_s = round(time.monotonic() - t0, 1)
     return result
 
@@ -685,8 +696,8 @@ def format_figures(result: ClassResult) -> str:
         f"                              server + kernel {ms(f['student_rss_mb'], 'MB')}",
         f"memory per student, PSS       {ms(f['student_pss_mb'], 'MB')} (shared libraries split between students)",
         f"memory per student, USS       {ms(f['student_uss_mb'], 'MB')} (private to the student)",
-        f"machine memory used           {f['machine_memory_used_mb']} MB "
-        f"({f['machine_memory_per_student_mb']} MB per student)",
+        f"hub and proxy (fixed)         hub {f['hub_rss_mb']} MB, proxy {f['proxy_rss_mb']} MB RSS",
+        f"machine load average          {f['load_average']} (before, after; 2 cores: other work skews timings)",
         f"class report                  {result.report.get('how', '-')}: "
         f"{'ok' if result.report.get('ok') else 'FAILED'} -> {result.report.get('output', '')}",
     ]
