@@ -7,6 +7,7 @@ notebook's file name (without .ipynb). Every lesson also gets the generic quiz i
 """
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -72,8 +73,48 @@ def answer_a_quiz(nb: Rendered, course) -> str:
     return f"quiz {item.id}: chose {wrong.id!r}, feedback explained every option"
 
 
+def press(nb: Rendered, role: str, name: str, expect: str, nth: int = 0) -> str:
+    """Press the nth control with this role and accessible name; a status region must then contain `expect`."""
+    scope = nb.scope()
+    # the name exactly, allowing an icon glyph before it (Font Awesome's ::before counts in the name)
+    control = scope.get_by_role(role, name=re.compile(r"^[^\w]*" + re.escape(name) + r"\s*$"))
+    assert control.count() > nth, f"{nb.path}: no {role} named {name!r} (found {control.count()})"
+    control = control.nth(nth)
+    control.scroll_into_view_if_needed()
+    control.click()
+    nb.lab.wait_for(scope.get_by_role("status").filter(has_text=expect).first, nb.path,
+                    f"{expect!r} after pressing {name!r}")
+    return f"{role} {name!r} -> {expect!r}"
+
+
+def path_explorer_next(nb, course):
+    return press(nb, "button", "Next step ▶", "Step 2 of")
+
+
+def variant_type_b(nb, course):
+    return press(nb, "button", "Type B", "Type B")
+
+
+def myth_check_verdict(nb, course):
+    return press(nb, "button", "Unsupported", "The course's verdict")
+
+
+def symptom_map_area(nb, course):
+    from sciatica_course import anatomy
+
+    region = anatomy.regions("front", course)[0]
+    return press(nb, "button", region.name, "Before you read anything into this")
+
+
+def complete_lesson(nb, course):
+    return press(nb, "button", "Mark this lesson complete", "you completed this lesson")
+
+
 # notebook file name without .ipynb -> extra interactions (each: (Rendered, course) -> description)
 INTERACTIONS: dict[str, list] = {
+    "01_sciatic_nerve_path": [path_explorer_next, variant_type_b, myth_check_verdict],
+    "02_root_levels": [symptom_map_area],
+    "09_revision": [complete_lesson],
 }
 
 
