@@ -142,8 +142,9 @@ def _norm_time(value, where: str) -> str:
 
 # ----------------------------------------------------------------------------------------- opening
 
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()     # one store operation at a time in this process (connections are shared)
 _CHECKED: set = set()          # (path, device, inode) of files checked in this process
+_CONNS: dict = {}              # (path, pid) -> (connection, (path, device, inode)): one per file per process
 _NOTICES: list = []            # messages about files moved aside, newest last
 
 
@@ -160,8 +161,29 @@ def _file_key(path: Path):
     return (str(path), st.st_dev, st.st_ino)
 
 
+def _drop_connection(path: Path) -> None:
+    """Close this process's connection to ``path`` (if any) and forget that the file was checked."""
+    with _LOCK:
+        entry = _CONNS.pop((str(path), os.getpid()), None)
+        if entry is not None:
+            try:
+                entry[0].close()
+            except sqlite3.Error:
+                pass
+        _CHECKED.difference_update({k for k in _CHECKED if k[0] == str(path)})
+
+
+def close_connections() -> None:
+    """Close every progress connection this process holds (they reopen on the next operation)."""
+    with _LOCK:
+        for (path, pid) in list(_CONNS):
+            if pid == os.getpid():
+                _drop_connection(Path(path))
+
+
 def _move_aside(path: Path, reason: str) -> str:
     """Rename ``path`` (and its -wal/-shm companions) with a timestamp; never delete. Returns the notice."""
+    _drop_connection(path)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     tag = "corrupt" if "corrupt" in reason or "damaged" in reason or "not a" in reason else "foreign"
     target = path.with_name(f"{path.name}.{tag}-{stamp}")
@@ -422,33 +444,55 @@ def _recovering(method):
         except sqlite3.OperationalError:
             raise
         except sqlite3.DatabaseError:
-            with _LOCK:
-                _CHECKED.difference_update({k for k in _CHECKED if k[0] == str(self.path)})
+            _drop_connection(self.path)
             return method(self, *args, **kw)
     return wrapper
+
+
+def _rollback(conn) -> None:
+    try:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass
 
 
 class Store:
     """One progress file. ``Store()`` is the course's current store; ``Store(path)`` any other file."""
 
     def __init__(self, path=None):
-        self.path = Path(path) if path is not None else store_path()
+        self.path = (Path(path) if path is not None else store_path()).expanduser().absolute()
 
     def __repr__(self):
         return f"Store({str(self.path)!r})"
 
     # -- connections
     def _connect(self) -> sqlite3.Connection:
+        """This process's connection to the store, opened (and the file checked) on first use. Callers hold
+        ``_LOCK``. A file replaced or moved by another process, or damaged, is noticed and checked again."""
         path = self.path
         key = _file_key(path)
+        entry = _CONNS.get((str(path), os.getpid()))
+        if entry is not None:
+            # (never open and close the file itself while SQLite has it open: on POSIX, closing any
+            # descriptor of a file drops all of the process's locks on it, which can corrupt the store)
+            if key == entry[1]:
+                return entry[0]
+            _drop_connection(path)
+            key = _file_key(path)
         if key is None or key not in _CHECKED:
-            with _LOCK:
+            try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                reason = _inspect(path)
-                if reason:
-                    _move_aside(path, reason)
+            except OSError as e:
+                raise ProgressError(f"The progress folder {path.parent} cannot be created: "
+                                    f"{e.strerror or e}. Set SCIATICA_COURSE_HOME to a folder you can "
+                                    "write to.") from None
+            reason = _inspect(path)
+            if reason:
+                _move_aside(path, reason)
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
+                                   check_same_thread=False)
         except sqlite3.OperationalError as e:
             raise ProgressError(f"The progress file {path} could not be opened: {e}.") from None
         try:
@@ -459,9 +503,10 @@ class Store:
             if key is None or key not in _CHECKED:
                 if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
                     _initialise(conn)
-                new_key = _file_key(path)
-                if new_key is not None:
-                    _CHECKED.add(new_key)
+            new_key = _file_key(path)
+            if new_key is not None:
+                _CHECKED.add(new_key)
+                _CONNS[(str(path), os.getpid())] = (conn, new_key)
         except sqlite3.OperationalError as e:
             conn.close()
             raise ProgressError(f"The progress file {path} could not be used: {e}.") from None
@@ -472,33 +517,29 @@ class Store:
 
     @contextmanager
     def _read(self):
-        conn = self._connect()
-        try:
-            yield conn
-        except sqlite3.OperationalError as e:
-            raise ProgressError(f"The progress file {self.path} could not be read: {e}.") from None
-        finally:
-            conn.close()
+        with _LOCK:
+            conn = self._connect()
+            try:
+                yield conn
+            except sqlite3.OperationalError as e:
+                raise ProgressError(f"The progress file {self.path} could not be read: {e}.") from None
 
     @contextmanager
     def _write(self):
         """One transaction: everything inside is committed together or not at all."""
-        conn = self._connect()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            yield conn
-            conn.execute("COMMIT")
-        except sqlite3.OperationalError as e:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise ProgressError(f"The progress file {self.path} could not be written: {e}. "
-                                "Nothing was half-saved; try again.") from None
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        finally:
-            conn.close()
+        with _LOCK:
+            conn = self._connect()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as e:
+                _rollback(conn)
+                raise ProgressError(f"The progress file {self.path} could not be written: {e}. "
+                                    "Nothing was half-saved; try again.") from None
+            except BaseException:
+                _rollback(conn)
+                raise
 
     # -- writing
     @_recovering

@@ -147,12 +147,13 @@ def test_foreign_sqlite_file_is_moved_aside(tmp_path):
     assert "does not belong to the sciatica course" in progress.notices()[-1]
 
 
-def test_file_damaged_while_in_use_is_moved_aside(tmp_path):
+def test_file_damaged_between_sessions_is_moved_aside(tmp_path):
     store = Store(tmp_path / "progress.sqlite3")
     store.record_answer("q1", "a", True)
-    with open(store.path, "r+b") as fh:
+    progress.close_connections()          # the kernel stops ...
+    with open(store.path, "r+b") as fh:   # ... something else overwrites the file ...
         fh.write(b"garbage!" * 64)
-    store.record_answer("q2", "a", True)
+    store.record_answer("q2", "a", True)  # ... and the next session starts afresh, keeping the old file
     assert [a["item_id"] for a in store.answers()] == ["q2"]
     assert list(tmp_path.glob("progress.sqlite3.corrupt-*"))
 
