@@ -27,7 +27,7 @@ def test_explorer_starts_at_the_roots(explorer):
     assert explorer.highlighted == "roots_l4_s3"
     assert explorer.previous.disabled and not explorer.next.disabled
     assert "Step 1 of 11" in plain(explorer.position.value)
-    assert explorer.slider.description and explorer.next.description and explorer.previous.description
+    assert explorer.steps.description and explorer.next.description and explorer.previous.description
 
 
 def test_explorer_buttons_move_the_highlight_in_place(explorer):

@@ -35,17 +35,21 @@ def _sources(keys, course, summary="Sources") -> str:
 
 # ---------------------------------------------------------------- lesson 1: the path explorer
 class PathExplorer(W.VBox):
-    """Step along the sciatic nerve from its roots to its terminal branches. A slider (arrow keys move it)
-    and Previous / Next buttons choose the step; the schematic highlights it and a panel describes it."""
+    """Step along the sciatic nerve from its roots to its terminal branches. A row of step buttons and
+    Previous / Next buttons choose the step; the schematic highlights it and a panel describes it."""
 
     def __init__(self, course=None, start: int = 1):
         self.course = _course(course)
         self.segments = anatomy.segments(self.course)
         n = len(self.segments)
         self._figures: dict[int, tuple[str, str]] = {}
-        self.slider = W.IntSlider(value=max(1, min(start, n)), min=1, max=n, step=1,
-                                  description="Step along the nerve", continuous_update=False,
-                                  style={"description_width": "initial"}, layout=W.Layout(width="430px"))
+        # Toggle buttons, not a slider: every step is a real button with an accessible name (Tab, Space/Enter),
+        # and all steps are visible at once. ipywidgets' slider handle has no accessible name (axe: serious).
+        self.steps = W.ToggleButtons(
+            options=[(f"{s.order} · {s.short_name or s.name}", s.order) for s in self.segments],
+            value=max(1, min(start, n)), description="Step along the nerve",
+            tooltips=[s.name for s in self.segments],
+            style={"description_width": "initial", "button_width": "auto"})
         self.previous = W.Button(description="◀ Previous step", tooltip="One step back towards the roots",
                                  layout=W.Layout(width="auto"))
         self.next = W.Button(description="Next step ▶", tooltip="One step on towards the foot",
@@ -55,25 +59,25 @@ class PathExplorer(W.VBox):
         self.position = W.HTML()
         self.figure = W.HTML(layout=W.Layout(width="52%", min_width="320px"))
         self.panel = W.HTML(layout=W.Layout(width="46%", min_width="280px"))
-        self.slider.observe(self._on_change, names="value")
-        controls = W.HBox([self.previous, self.slider, self.next], layout=W.Layout(flex_flow="row wrap"))
+        self.steps.observe(self._on_change, names="value")
+        controls = W.HBox([self.previous, self.next])
         body = W.HBox([self.figure, self.panel], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
-        super().__init__(children=[STYLE, controls, self.position, body])
+        super().__init__(children=[STYLE, self.steps, controls, self.position, body])
         self.add_class("sc-widget")
         self._render()
 
     # public state
     @property
     def value(self) -> int:
-        return self.slider.value
+        return self.steps.value
 
     @value.setter
     def value(self, step: int):
-        self.slider.value = step
+        self.steps.value = step
 
     @property
     def segment(self):
-        return self.segments[self.slider.value - 1]
+        return self.segments[self.steps.value - 1]
 
     @property
     def highlighted(self) -> str | None:
@@ -81,13 +85,13 @@ class PathExplorer(W.VBox):
         return self._highlighted
 
     def step(self, delta: int):
-        self.slider.value = max(self.slider.min, min(self.slider.max, self.slider.value + delta))
+        self.steps.value = max(1, min(len(self.segments), self.steps.value + delta))
 
     def go(self, segment_id: str):
         """Jump to a segment by id."""
         for i, s in enumerate(self.segments):
             if s.id == segment_id:
-                self.slider.value = i + 1
+                self.steps.value = i + 1
                 return
         raise KeyError(f"no nerve segment {segment_id!r}")
 
@@ -105,7 +109,7 @@ class PathExplorer(W.VBox):
         return self._figures[step]
 
     def _render(self):
-        step = self.slider.value
+        step = self.steps.value
         seg = self.segment
         n = len(self.segments)
         html, self._highlighted = self._figure_for(step)
@@ -119,7 +123,7 @@ class PathExplorer(W.VBox):
 
     def panel_html(self, seg) -> str:
         muscles = list(seg.muscles_supplied) or ["None at this step."]
-        parts = [f"<h4 style='margin:4px 0'>{seg.order}. {esc(seg.name)}</h4>",
+        parts = [f"<h3 style='margin:4px 0;font-size:1.1em'>{seg.order}. {esc(seg.name)}</h3>",
                  f"<p>{inline(seg.description)}</p>",
                  _items("Landmarks", seg.landmarks),
                  _items("Neighbours", seg.neighbours),

@@ -39,7 +39,7 @@ class ClaimCheck(W.VBox):
         where = "; ".join(SEED_NAMES.get(s, f"source article {s}") for s in claim.seeds)
         title = f"Myth check {number}" if number else "Myth check"
         self.stem = W.HTML(
-            f'<div role="heading" aria-level="4"><b>{esc(title)}.</b> Claim (paraphrased from {esc(where)}):</div>'
+            f'<div role="heading" aria-level="3"><b>{esc(title)}.</b> Claim (paraphrased from {esc(where)}):</div>'
             f'<blockquote style="margin:4px 0 4px 12px;font-style:italic">“{inline(claim.claim)}”</blockquote>'
             "<div>Is this claim supported, overstated or unsupported?</div>")
         self.buttons = {}
