@@ -43,7 +43,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STATE = Path(os.environ.get("SCIATICA_HUB_STATE") or HERE / "_run" / "class").resolve()
+STATE = Path(os.environ.get("SCIATICA_HUB_STATE") or HERE / "_run" / "class").resolve()  # created by configure()
 HOMES = STATE / "home"
 HANDIN = STATE / "handin"
 RUNTIME_ROOT = Path(os.environ.get("SCIATICA_HUB_RUNTIME_ROOT") or "/tmp/sciatica-rt")
@@ -231,3 +231,8 @@ def configure(c) -> None:
 
 if "get_config" in globals():                    # loaded by JupyterHub
     configure(get_config())  # noqa: F821
+elif __name__ == "__main__" and sys.argv[1:2] == ["place-course"]:
+    # Kubernetes (see deploy/kubernetes.md): the pod's postStart hook copies the course into the student's home
+    #   python /srv/course/deploy/jupyterhub/jupyterhub_config.py place-course
+    done = place_course(Path.home(), course_notebooks())
+    print(f"placed {len(done)} course files in {Path.home() / COURSE_FOLDER}")

@@ -267,6 +267,8 @@ class StudentResult:
     kernel_rss_mb: Optional[float] = None
     student_pss_mb: Optional[float] = None
     student_uss_mb: Optional[float] = None
+    server_cpu_s: Optional[float] = None       # CPU seconds used so far (start, lesson, hand-in)
+    kernel_cpu_s: Optional[float] = None
 
     @property
     def rss_total_mb(self) -> Optional[float]:
@@ -438,6 +440,37 @@ def pick_notebook(course_dir: Path) -> Optional[str]:
     return None
 
 
+def wait_until_ready(api: Api, user: str, deadline: float) -> None:
+    """Follow the hub's spawn progress stream (what the browser's "server starting" page does: one long request,
+    no polling load on a hub that is busy starting a whole class), then confirm with one GET."""
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"server of {user} not ready in time")
+        try:
+            with api.http.get(f"{api.hub.url}/hub/api/users/{user}/server/progress", stream=True,
+                              timeout=(30, left)) as r:
+                for line in r.iter_lines(decode_unicode=True):
+                    if not line or not line.startswith("data:"):
+                        continue
+                    event = json.loads(line[5:])
+                    if event.get("failed"):
+                        raise HubError(f"the server of {user} failed to start: {event.get('message')}")
+                    if event.get("ready"):
+                        break
+        except HubError:
+            raise
+        except Exception:  # a dropped stream under load: fall back to asking once, then follow again
+            time.sleep(1)
+        model = api.hub_api("GET", f"/users/{user}", timeout=max(5, deadline - time.monotonic())).json()
+        server = (model.get("servers") or {}).get("")
+        if server and server.get("ready"):
+            return
+        if not server:
+            raise HubError(f"the server of {user} stopped while starting (see hub.log)")
+        time.sleep(1)
+
+
 def run_student(api: Api, user: str, index: int, t0: float, timeout: float) -> StudentResult:
     res = StudentResult(name=user)
     kc = None
@@ -446,19 +479,7 @@ def run_student(api: Api, user: str, index: int, t0: float, timeout: float) -> S
         r = api.hub_api("POST", f"/users/{user}/server", timeout=timeout)
         if r.status_code not in (201, 202, 400):   # 400: already running
             raise HubError(f"start server: HTTP {r.status_code} {r.text[:200]}")
-        deadline = t0 + timeout
-        missing = 0
-        while True:   # trap 4: poll readiness with generous timeouts
-            model = api.hub_api("GET", f"/users/{user}", timeout=timeout).json()
-            server = (model.get("servers") or {}).get("")
-            if server and server.get("ready"):
-                break
-            missing = 0 if server else missing + 1
-            if missing >= 3:
-                raise HubError(f"the server of {user} stopped while starting (see hub.log)")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"server of {user} not ready after {timeout:.0f} s")
-            time.sleep(0.5)
+        wait_until_ready(api, user, t0 + timeout)
         res.spawn_s = time.monotonic() - t0
 
         res.stage = "open lesson"
@@ -546,6 +567,12 @@ def measure_memory(hub: Hub, results: list) -> None:
         res.kernel_rss_mb = round(sum(k.rss for k in ks) / 1e6, 1)
         res.student_pss_mb = round((s.pss + sum(k.pss for k in ks)) / 1e6, 1)
         res.student_uss_mb = round((s.uss + sum(k.uss for k in ks)) / 1e6, 1)
+        try:
+            cs = server.cpu_times()
+            res.server_cpu_s = round(cs.user + cs.system, 2)
+            res.kernel_cpu_s = round(sum(sum(k.cpu_times()[:2]) for k in kids), 2)
+        except psutil.Error:
+            pass
 
 
 def _pct(values, q):
@@ -595,6 +622,8 @@ class ClassResult:
     api_p95_ms: Optional[float] = None
     hub_rss_mb: Optional[float] = None        # the hub process (fixed cost of the class)
     proxy_rss_mb: Optional[float] = None      # configurable-http-proxy (node)
+    hub_cpu_s: Optional[float] = None         # CPU seconds the hub spent on this class
+    proxy_cpu_s: Optional[float] = None
     load_average: tuple = ()                  # of this machine before and after: other work skews the timings
     report: dict = field(default_factory=dict)
     cleanup: dict = field(default_factory=dict)
@@ -618,7 +647,9 @@ class ClassResult:
             "server_rss_mb": stat("server_rss_mb"), "kernel_rss_mb": stat("kernel_rss_mb"),
             "student_rss_mb": stat("rss_total_mb"), "student_pss_mb": stat("student_pss_mb"),
             "student_uss_mb": stat("student_uss_mb"),
+            "server_cpu_s": stat("server_cpu_s"), "kernel_cpu_s": stat("kernel_cpu_s"),
             "hub_rss_mb": self.hub_rss_mb, "proxy_rss_mb": self.proxy_rss_mb,
+            "hub_cpu_s": self.hub_cpu_s, "proxy_cpu_s": self.proxy_cpu_s,
             "load_average": self.load_average,
         }
 
@@ -640,6 +671,10 @@ def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
     users = [f"{prefix}-{i + 1:02d}" for i in range(n)]
     result = ClassResult(students=n)
     load0 = os.getloadavg()[0]
+    try:
+        hub_cpu0 = sum(psutil.Process(hub.proc.pid).cpu_times()[:2])
+    except psutil.Error:
+        hub_cpu0 = 0.0
     t0 = time.monotonic()
     r = api.hub_api("POST", "/users", json={"usernames": users}, timeout=timeout)   # one POST for the class
     if r.status_code not in (201, 409):
@@ -655,8 +690,22 @@ def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
                if res.ok else ""))
         return res
 
+    stop_probe = threading.Event()
+
+    def probe():   # what an instructor's admin page feels: one hub API call a second through the class
+        p = Api(hub, latencies, lock)
+        while not stop_probe.wait(1.0):
+            try:
+                p.hub_api("GET", "/user", timeout=timeout)
+            except Exception:
+                pass
+
+    prober = threading.Thread(target=probe, daemon=True)
+    prober.start()
     with ThreadPoolExecutor(max_workers=n) as pool:   # trap 3: one thread per student, not a loop
         result.results = list(pool.map(one, enumerate(users)))
+    stop_probe.set()
+    prober.join(timeout=timeout)
     ready = [r.spawn_s for r in result.results if r.spawn_s is not None]
     fb = [r.first_feedback_s for r in result.results if r.first_feedback_s is not None]
     result.all_ready_s = round(max(ready), 1) if ready else None
@@ -665,8 +714,10 @@ def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
     try:
         hub_proc = psutil.Process(hub.proc.pid)
         result.hub_rss_mb = round(hub_proc.memory_info().rss / 1e6, 1)
-        result.proxy_rss_mb = round(sum(p.memory_info().rss for p in hub_proc.children()
-                                        if "configurable-http-proxy" in " ".join(p.cmdline())) / 1e6, 1)
+        result.hub_cpu_s = round(sum(hub_proc.cpu_times()[:2]) - hub_cpu0, 1)
+        proxies = [p for p in hub_proc.children() if "configurable-http-proxy" in " ".join(p.cmdline())]
+        result.proxy_rss_mb = round(sum(p.memory_info().rss for p in proxies) / 1e6, 1)
+        result.proxy_cpu_s = round(sum(sum(p.cpu_times()[:2]) for p in proxies), 1)
     except psutil.Error:
         pass
     result.load_average = (round(load0, 1), round(os.getloadavg()[0], 1))
@@ -696,7 +747,9 @@ def format_figures(result: ClassResult) -> str:
         f"                              server + kernel {ms(f['student_rss_mb'], 'MB')}",
         f"memory per student, PSS       {ms(f['student_pss_mb'], 'MB')} (shared libraries split between students)",
         f"memory per student, USS       {ms(f['student_uss_mb'], 'MB')} (private to the student)",
-        f"hub and proxy (fixed)         hub {f['hub_rss_mb']} MB, proxy {f['proxy_rss_mb']} MB RSS",
+        f"CPU per student (so far)      server {ms(f['server_cpu_s'], 's')}; kernel {ms(f['kernel_cpu_s'], 's')}",
+        f"hub and proxy (fixed)         hub {f['hub_rss_mb']} MB, proxy {f['proxy_rss_mb']} MB RSS; "
+        f"CPU for this class: hub {f['hub_cpu_s']} s, proxy {f['proxy_cpu_s']} s",
         f"machine load average          {f['load_average']} (before, after; 2 cores: other work skews timings)",
         f"class report                  {result.report.get('how', '-')}: "
         f"{'ok' if result.report.get('ok') else 'FAILED'} -> {result.report.get('output', '')}",
