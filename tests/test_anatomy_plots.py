@@ -90,3 +90,11 @@ def test_disc_levels_show_the_traversing_root(disc, root, spared):
     assert f"root:{root}:affected" in g and f"root:{spared}" in g and f"herniation:{disc}" in g
     assert "usually AFFECTED" in texts(ax) and "usually spared" in texts(ax)
     assert ax._sciatica_affected == root
+
+
+@pytest.mark.parametrize("plot,args", [(plot_nerve_path, (3,)), (plot_variant, ("E",)),
+                                       (plot_dermatome_map, ((),)), (plot_disc_levels, ("l5_s1",))])
+def test_every_plot_draws_on_the_given_axes_and_sets_alt_text(plot, args):
+    ax = new_axes()
+    assert plot(*args, ax=ax, course=COURSE) is ax
+    assert len(alt_text(ax)) > 80
