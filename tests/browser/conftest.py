@@ -22,7 +22,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labkit  # noqa: E402
-from suite import PROBE_ITEMS, PROBE_NOTEBOOKS, PROBES, REPORT, SOURCE  # noqa: E402
+from suite import PROBE_ITEMS, PROBE_NOTEBOOKS, PROBES, REPORT, SOURCE, write_case_probe  # noqa: E402
 
 def _browser_available() -> str | None:
     if not Path(labkit.CHROMIUM).exists():
@@ -56,6 +56,7 @@ def lab_session():
     course_home = tmp / "course-home"
     course_home.mkdir()
     data = labkit.probe_data(tmp, PROBE_ITEMS)
+    REPORT["case_probe"] = write_case_probe(data)
     server = labkit.LabServer(tmp, root, env_extra={"SCIATICA_COURSE_HOME": course_home},
                               kernels={labkit.PROBE_KERNEL: {"SCIATICA_COURSE_DATA": str(data),
                                                              "SCIATICA_COURSE_HOME": str(course_home)}})

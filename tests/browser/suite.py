@@ -39,7 +39,36 @@ PROBE_ITEMS = f"""
   sources: [koes_2007]
 """
 
+# A case with markup in every text a student sees first (title, client, story, a question and its answer):
+# a copy of the first case file with these fields replaced, under a new id.
+CASE_PAYLOADS = {
+    "title": f'Case probe <img src=x onerror="{XSS_MARK}=11;alert(11)">',
+    "client": f"Client <script>{XSS_MARK}=12;alert(12)</script>",
+    "story": f'Story <img src=x onerror="{XSS_MARK}=13;alert(13)"> and <script>{XSS_MARK}=14</script>.',
+    "question": f'Question <img src=x onerror="{XSS_MARK}=15;alert(15)">?',
+    "answer": f"Answer <script>{XSS_MARK}=16;alert(16)</script>.",
+}
+
+
+def write_case_probe(data: Path) -> bool:
+    """Add data/cases/xss_case.yaml to a probe data folder; False when the course has no cases folder."""
+    import yaml
+
+    cases = sorted((data / "cases").glob("*.yaml")) if (data / "cases").is_dir() else []
+    if not cases:
+        return False
+    case = yaml.safe_load(cases[0].read_text())
+    case["id"] = "xss_case"
+    for key in ("title", "client", "story"):
+        case[key] = CASE_PAYLOADS[key]
+    first = case["steps"][0]["choices"][0]
+    first["text"], first["answer"] = CASE_PAYLOADS["question"], CASE_PAYLOADS["answer"]
+    (data / "cases" / "xss_case.yaml").write_text(yaml.safe_dump(case, sort_keys=False, allow_unicode=True))
+    return True
+
+
 PROBE_NOTEBOOKS = {
+    "xss_case_probe.ipynb": ["from sciatica_course.widgets import case_player", 'case_player.case_player("xss_case")'],
     "xss_probe.ipynb": ["from sciatica_course.widgets import quiz", 'quiz("xss_probe")'],
     "keyboard_probe.ipynb": ["from sciatica_course.widgets import quiz", 'quiz("keyboard_probe")'],
 }

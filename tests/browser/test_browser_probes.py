@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import labkit
-from suite import PROBES, REPORT, XSS_MARK, is_benign
+from suite import CASE_PAYLOADS, PROBES, REPORT, XSS_MARK, is_benign
 
 ROOT = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
 
@@ -30,10 +30,43 @@ def probe(lab):
         lab.close(path)
 
 
+def assert_nothing_injected(lab):
+    lab.page.wait_for_timeout(300)   # give any injected handler a chance to fire
+    injected = lab.page.evaluate(
+        """([root, mark]) => {
+             const nb = document.querySelector(root);
+             return {flag: eval('typeof ' + mark + ' === "undefined" ? null : ' + mark),
+                     imgs: nb.querySelectorAll('img[src="x"]').length,
+                     scripts: nb.querySelectorAll('.jp-OutputArea-output script').length,
+                     handlers: nb.querySelectorAll('.jp-OutputArea-output [onerror], .jp-OutputArea-output [onmouseover]').length};
+           }""", [ROOT, XSS_MARK])
+    assert injected == {"flag": None, "imgs": 0, "scripts": 0, "handlers": 0}, injected
+    assert lab.dialogs == [], lab.dialogs
+
+
+def test_case_text_with_markup_is_shown_literally_and_runs_nothing(lab, probe):
+    if not REPORT.get("case_probe"):
+        pytest.skip("the course has no cases yet")
+    path = probe("xss_case_probe.ipynb")
+    scope = lab.notebook()
+    lab.wait_for(scope.get_by_role("button", name="Ask these questions", exact=True), path, "the case player")
+    assert_nothing_injected(lab)     # first: nothing ran, nothing was injected; then: the text is literal
+    for key in ("title", "client", "story"):
+        lab.wait_for(scope.get_by_text(CASE_PAYLOADS[key], exact=False).filter(visible=True).first, path, f"the case {key} as text")
+    question = scope.get_by_role("checkbox", name=CASE_PAYLOADS["question"], exact=True)
+    assert question.count() == 1, "the intake question is not a checkbox named by its text"
+    question.check()
+    scope.get_by_role("button", name="Ask these questions", exact=True).click()
+    lab.wait_for(scope.get_by_text(CASE_PAYLOADS["answer"], exact=False).filter(visible=True).first, path, "the client's answer as text")
+    assert_nothing_injected(lab)
+
+
 def test_quiz_text_with_markup_is_shown_literally_and_runs_nothing(lab, probe):
     probe("xss_probe.ipynb")
     page, scope = lab.page, lab.notebook()
     dialogs_before = len(lab.dialogs)
+    lab.wait_for(scope.get_by_text("Script probe", exact=False).first, f"{PROBES}/xss_probe.ipynb", "the question")
+    assert_nothing_injected(lab)     # first: nothing ran, nothing was injected; then: the text is literal
     # the stem and the option are visible as text
     scope.get_by_text('<script>window.__sc_xss=2;alert(2)</script>', exact=False).first.wait_for(timeout=10_000)
     option = scope.get_by_role("button", name='Option <img src=x onerror="window.__sc_xss=3;alert(3)">', exact=True)
@@ -44,16 +77,7 @@ def test_quiz_text_with_markup_is_shown_literally_and_runs_nothing(lab, probe):
     text = feedback.first.inner_text()
     assert "<script>window.__sc_xss=4;alert(4)</script>" in text, text
     assert '<img src=x onerror="window.__sc_xss=5;alert(6)">' in text, text
-    page.wait_for_timeout(300)   # give any injected handler a chance to fire
-    injected = page.evaluate(
-        """([root, mark]) => {
-             const nb = document.querySelector(root);
-             return {flag: eval('typeof ' + mark + ' === "undefined" ? null : ' + mark),
-                     imgs: nb.querySelectorAll('img[src="x"]').length,
-                     scripts: Array.from(nb.querySelectorAll('.jp-OutputArea-output script')).length,
-                     handlers: nb.querySelectorAll('.jp-OutputArea-output [onerror], .jp-OutputArea-output [onmouseover]').length};
-           }""", [ROOT, XSS_MARK])
-    assert injected == {"flag": None, "imgs": 0, "scripts": 0, "handlers": 0}, injected
+    assert_nothing_injected(lab)
     assert len(lab.dialogs) == dialogs_before == 0, lab.dialogs
 
 
