@@ -117,7 +117,7 @@ def _wait_lines(side: Path, pid: int, n: int, timeout=60.0):
         done, _status = os.waitpid(pid, os.WNOHANG)
         if done:
             raise AssertionError("writer died: " + side.read_text()[-500:])
-        time.sleep(0.0005)
+        time.sleep(0.002)
     raise AssertionError("the writer did not get going")
 
 
@@ -135,8 +135,8 @@ def test_sigkill_at_random_points_loses_nothing(tmp_path):
             # sometimes kill during start-up: opening and checking the store
             time.sleep(rnd.uniform(0.0, 0.02))
         else:
-            # after a random number of commits (1 + ready line .. 8), then a random fraction of a write
-            _wait_lines(side, pid, before + 1 + rnd.randint(1, 8))
+            # after a random number of commits (1 to 6, after the ready line), then a fraction of a write
+            _wait_lines(side, pid, before + 1 + rnd.randint(1, 6))
             time.sleep(rnd.uniform(0.0, 0.004))
         done, _status = os.waitpid(pid, os.WNOHANG)
         if not done:
@@ -167,7 +167,7 @@ def test_sigkill_at_random_points_loses_nothing(tmp_path):
           f"({len(reported['answer'])} answers, {len(reported['attempt'])} case attempts, "
           f"{len(reported['lesson'])} lessons), {lost_total} lost, {elapsed:.1f} s")
     assert kills >= 50
-    assert checked >= 5 * KILLS * 0.8, "too few records were written for the test to mean much"
+    assert checked >= 2 * KILLS, "too few records were written for the test to mean much"
 
 
 def test_two_writers_at_once_lose_nothing(tmp_path):
