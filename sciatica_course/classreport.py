@@ -933,3 +933,32 @@ def practice_folder(students: int = 40, broken: int = 3, seed: int = 0, course=N
     folder = Path(tempfile.mkdtemp(prefix="sciatica-class-"))
     simulate_class(folder, students=students, broken=broken, seed=seed, course=course, case_ids=case_ids)
     return folder
+
+
+class _HTMLTable:
+    def __init__(self, html: str, df):
+        self.html, self.df = html, df
+
+    def _repr_html_(self):
+        return self.html
+
+    def __repr__(self):
+        return self.df.to_string(index=False)
+
+
+def show_table(df, caption: str = "", max_rows: int = 60) -> _HTMLTable:
+    """A DataFrame as an accessible HTML table for a notebook cell: a caption, column headers, safety classes as
+    words and colours, every value escaped, no index column; a wide table scrolls inside a region that the
+    keyboard can reach."""
+    from .text import esc
+
+    shown = df.head(max_rows)
+    more = f"<p><i>… {len(df) - max_rows} more rows</i></p>" if len(df) > max_rows else ""
+    label = caption or "table"
+    html = (f'<div role="region" tabindex="0" aria-label="{esc(label)}" style="max-width:100%;overflow-x:auto">'
+            f"<style>.sc-report td,.sc-report th{{border:1px solid #bbb;padding:2px 6px;text-align:left}}"
+            f".sc-report .num{{text-align:right}}.sc-report .safety{{font-weight:bold;padding:0 3px}}"
+            f".sc-report .safe{{background:#d6f0e8}}.sc-report .suboptimal{{background:#fbf7cf}}"
+            f".sc-report .unsafe{{background:#fae3c2}}.sc-report .critical{{background:#f6d2bf}}</style>"
+            f'<div class="sc-report">{_table(shown, label, list(shown.columns))}</div>{more}</div>')
+    return _HTMLTable(html, df)

@@ -68,28 +68,6 @@ def _page_errors(page):
     return errors
 
 
-def test_voila_mechanics_with_a_trivial_widget(browser, env):
-    """The serving mechanics alone: local only, port waited for, no code in the page, a click reaches the kernel."""
-    e, _ = env
-    code = ("import ipywidgets as W\nb = W.Button(description='Vote A'); h = W.HTML('no vote yet')\n"
-            "b.on_click(lambda _: setattr(h, 'value', 'vote counted')); W.VBox([b, h])")
-    p = present.serve_code(code, env=e)
-    try:
-        assert p.url.startswith("http://127.0.0.1:")
-        p.wait(timeout=60)
-        page = browser.new_page()
-        errors = _page_errors(page)
-        page.goto(p.url, timeout=90_000)
-        page.get_by_role("button", name="Vote A").click(timeout=90_000)
-        page.get_by_text("vote counted").wait_for(timeout=20_000)
-        assert "import ipywidgets" not in page.content()
-        assert not errors, errors
-        page.close()
-    finally:
-        p.stop()
-    assert p.process.returncode is not None and not p.folder.exists()
-
-
 def test_present_refuses_an_unknown_case(capsys):
     assert main(["present", "no_such_case_here"]) == 1
     assert "no case with id 'no_such_case_here'" in capsys.readouterr().err
