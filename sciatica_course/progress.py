@@ -704,13 +704,15 @@ class Store:
 
     # -- export and import
     def export_data(self, anonymous: bool = False) -> dict:
-        """Everything in the store as the export object (see contracts: format ``sciatica-course-progress``)."""
+        """Everything in the store as the export object (see contracts: format ``sciatica-course-progress``).
+        With no name set, the export is anonymous: the student is the store's code."""
+        name = "" if anonymous else self.student_name()
         return {
             "format": EXPORT_FORMAT,
             "version": EXPORT_VERSION,
             "exported_at": _now(),
-            "student": self.anonymous_code() if anonymous else self.student_name(),
-            "anonymous": bool(anonymous),
+            "student": name or self.anonymous_code(),
+            "anonymous": not name,
             "answers": self.answers(),
             "case_attempts": self.case_attempts(),
             "lessons": [{"lesson_id": k, "completed_at": v} for k, v in self.completed_lessons().items()],
@@ -737,11 +739,16 @@ class Store:
                 pass
             raise ProgressError(f"Cannot write {path}: {e.strerror or e}.") from None
         counts = {k: len(data[k]) for k in ("answers", "case_attempts", "lessons")}
-        who = f"anonymously as {data['student']}" if anonymous else (
-            f"for {data['student']}" if data["student"] else "(no name set)")
+        if anonymous:
+            who = f"anonymously as {data['student']}"
+        elif data["anonymous"]:
+            who = (f"as {data['student']} (no name is set; to put your name on exports run "
+                   "`sciatica-course progress name \"Your Name\"`)")
+        else:
+            who = f"for {data['student']}"
         msg = (f"Exported {_plural(counts['answers'], 'answer')}, {_plural(counts['case_attempts'], 'case attempt')}"
                f" and {_plural(counts['lessons'], 'completed lesson')} {who} to {path}.")
-        return ExportResult(str(path), counts, bool(anonymous), data["student"], msg)
+        return ExportResult(str(path), counts, data["anonymous"], data["student"], msg)
 
     @_recovering
     def import_data(self, data: dict, source: str = "the file") -> ImportResult:

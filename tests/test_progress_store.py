@@ -246,3 +246,21 @@ def test_cli_export_import_and_show(tmp_path):
     bad.write_text("{")
     r = subprocess.run(cli + ["progress", "import", str(bad)], env=env2, capture_output=True, text=True)
     assert r.returncode == 1 and "not valid JSON" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_export_without_a_name_uses_the_code(tmp_path):
+    a = Store(tmp_path / "progress.sqlite3")
+    a.record_answer("q1", "a", True)
+    res = a.export_progress(tmp_path / "e.json")
+    data = json.loads((tmp_path / "e.json").read_text())
+    assert data["student"] == a.anonymous_code() and data["anonymous"] is True and "no name is set" in res.message
+
+
+def test_exports_are_readable_by_the_class_report(tmp_path):
+    classreport = pytest.importorskip("sciatica_course.classreport")
+    a = Store(tmp_path / "progress.sqlite3")
+    _fill(a)
+    for anonymous in (False, True):
+        a.export_progress(tmp_path / "e.json", anonymous=anonymous)
+        student, attempts = classreport.check_export(json.loads((tmp_path / "e.json").read_text()))
+        assert student == ("anon-" + student[5:] if anonymous else "Sam Okafor") and len(attempts) == 1

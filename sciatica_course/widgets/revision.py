@@ -413,8 +413,9 @@ class ProgressTransfer(W.VBox):
         text = json.dumps(data, ensure_ascii=False, indent=1)
         b64 = base64.b64encode(text.encode("utf-8")).decode("ascii")
         fname = f"sciatica-progress-{datetime.now():%Y%m%d}{'-anonymous' if data['anonymous'] else ''}.json"
-        who = f"anonymously as {esc(data['student'])}" if data["anonymous"] else (
-            f"for {esc(data['student'])}" if data["student"] else "(no name set)")
+        who = (f"for {esc(data['student'])}" if not data["anonymous"] else
+               f"anonymously as {esc(data['student'])}" + ("" if self.anonymous.value else
+                                                            " (save your name above to put it on exports)"))
         self.message.value = feedback_html(
             f"<p>Progress ready {who}: {_n(len(data['answers']), 'answer')}, "
             f"{_n(len(data['case_attempts']), 'case attempt')}, {_n(len(data['lessons']), 'completed lesson')}. "
