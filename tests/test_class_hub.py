@@ -255,3 +255,12 @@ def test_a_student_logs_in_with_chromium_and_opens_a_lesson(hub, simulated):
     assert "/user/browser-student/lab/tree/course/00_start_here.ipynb" in outcome["url"]
     assert outcome["feedback_s"] and outcome["stderr_outputs"] == 0
     assert (hub.home("browser-student") / "course" / "00_start_here.ipynb").exists()
+
+
+def test_student_server_ports_are_distinct_and_outside_the_ephemeral_range(tmp_path):
+    _, ns = _load_config(tmp_path)
+    ports = {ns["server_port"](f"student-{i}") for i in range(60)}
+    assert len(ports) == 60
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    assert all(1024 <= p < low for p in ports)
+    assert ns["server_port"]("student-3") == ns["server_port"]("student-3")   # a restart may keep its port

@@ -18,7 +18,9 @@ deploy/kubernetes.md shows how to switch to it).
 
 Traps avoided (see shared/design/classroom.md): kernels talk over IPC sockets, not TCP ports (a jupyter_client port
 race fails about 1 kernel in 20 when many start at once); each student's JUPYTER_RUNTIME_DIR is short (Linux allows
-107 characters in a socket path); everything binds to 127.0.0.1; generous spawn timeouts for a whole class at once.
+107 characters in a socket path); each student's server gets a port below the ephemeral range that no other
+student holds (a random ephemeral port was taken by someone else before a slow-starting server could bind it);
+everything binds to 127.0.0.1; generous spawn timeouts for a whole class at once.
 
 Environment variables read here (all optional):
   SCIATICA_HUB_STATE      folder for the hub's database, cookie secret, student homes and hand-ins
@@ -117,7 +119,44 @@ def place_course(home: Path, notebooks: Path) -> list:
     return copied
 
 
+_PORTS: dict = {}                 # username -> port handed to that student's server by this hub
+
+
+def _port_range() -> range:
+    """Ports below the kernel's ephemeral range (outgoing connections never take them)."""
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    return range(max(1024, low - 10000), low)
+
+
+def server_port(username: str) -> int:
+    """A port for a student's server that no other server of this hub holds and that is free now.
+
+    JupyterHub's local spawners pick a random *ephemeral* port and the server binds it seconds later; while a whole
+    class starts on 2 cores that gap reaches 20-40 s, and in a 40-student run one server found its port taken by
+    then ("port ... is not available", exit code 1). Ports below the ephemeral range are not handed to outgoing
+    connections, and this hub never gives one port to two students."""
+    ports = _port_range()
+    taken = {p for user, p in _PORTS.items() if user != username}
+    start = int(hashlib.sha1(username.encode()).hexdigest(), 16) % len(ports)
+    for i in range(len(ports)):
+        port = ports[(start + i) % len(ports)]
+        if port in taken:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _PORTS[username] = port
+        return port
+    raise RuntimeError(f"no free port for {username} in {ports.start}-{ports.stop - 1}")
+
+
 def pre_spawn(spawner) -> None:
+    spawner.port = server_port(spawner.user.name)   # see server_port: no ephemeral-port race at class start
     home = Path(spawner.home_dir) if getattr(spawner, "home_dir", None) else home_of(spawner.user.name)
     home.mkdir(parents=True, exist_ok=True)
     (home / PROGRESS_FOLDER).mkdir(exist_ok=True)

@@ -308,8 +308,9 @@ def _sciatica_handin(variant):
                 step += 1
             progress.record_case_attempt(session.to_attempt())
             out.update(case=case_id, score=f"{session.score}/{session.max_score}")
-    progress.set_student_name(os.environ.get("SCIATICA_STUDENT", "student"))
-    path = os.path.join(os.environ["SCIATICA_HANDIN_DIR"], os.environ.get("SCIATICA_STUDENT", "student") + ".json")
+    name = os.environ.get("SCIATICA_STUDENT") or os.environ.get("JUPYTERHUB_USER") or "student"
+    progress.set_student_name(name)
+    path = os.path.join(os.environ["SCIATICA_HANDIN_DIR"], name + ".json")
     progress.export_progress(path)
     out["handed_in"] = path
     return json.dumps(out)
