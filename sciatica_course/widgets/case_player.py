@@ -285,10 +285,6 @@ class CasePlayer(W.VBox):
         except engine.CaseError as e:
             self.feedback.value = feedback_html(f"<p>{esc(e)}</p>")
             return None
-        if fb.answers:
-            qa = "".join(f"<li><b>You:</b> {esc(q)}<br><b>Client:</b> {esc(a)}</li>" for q, a in fb.answers)
-            self.transcript.value = (self.transcript.value or '<p><b>What the client told you</b></p>') + \
-                f"<ul>{qa}</ul>"
         block = feedback_block(fb, self.course)
         title = f"<p><b>{esc(KIND_TEXT.get(fb.kind, fb.kind))}</b></p>"
         if self.hold_feedback and not fb.held:
@@ -300,6 +296,10 @@ class CasePlayer(W.VBox):
             self.feedback.value = feedback_html(title + block)
         self.confidence.value = None
         self._render_step()
+        if fb.answers:   # last, so a page that waits for the client's answer sees everything else updated too
+            qa = "".join(f"<li><b>You:</b> {esc(q)}<br><b>Client:</b> {esc(a)}</li>" for q, a in fb.answers)
+            self.transcript.value = (self.transcript.value or '<p><b>What the client told you</b></p>') + \
+                f"<ul>{qa}</ul>"
         return fb
 
     def _render_step(self):
