@@ -19,7 +19,7 @@ Everything here is pure: no I/O, no global state; the same input always gives th
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable, Mapping, Optional
+from typing import Callable, Mapping
 
 __all__ = ["holds", "term_holds", "matched", "finding_ids", "describe", "describe_term", "compile_condition"]
 

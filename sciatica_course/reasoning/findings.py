@@ -23,7 +23,8 @@ def validate_findings(findings: Mapping[str, object], course) -> dict:
             import difflib
             close = difflib.get_close_matches(str(key), list(vocab.ids), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise PresentationError(str(key), f"unknown finding{hint}; known findings are listed in data/findings.yaml")
+            raise PresentationError(str(key), f"unknown finding{hint}; allowed findings (data/findings.yaml): "
+                                              f"{', '.join(vocab.ids)}")
         spec = vocab[key]
         if spec.type == "bool":
             if not isinstance(value, bool):
