@@ -174,3 +174,30 @@ def test_cli_present_in_exam_mode_runs_until_interrupted(browser, env):
     assert f"at http://127.0.0.1:{port}/" in out and "exam mode" in out
     time.sleep(0.5)
     assert not any(k.is_running() and k.status() != psutil.STATUS_ZOMBIE for k in kernels), "a kernel was left behind"
+
+
+def test_class_report_page_is_accessible_and_runs_nothing(browser, tmp_path):
+    """The class report opened as a file in Chromium: no script runs, no request leaves the page, every figure
+    has alt text, and axe-core finds no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from sciatica_course import classreport
+
+    folder = tmp_path / "in"
+    classreport.simulate_class(folder, students=12, broken=2, seed=5)
+    evil = folder / "student_01.json"
+    evil.write_text(evil.read_text().replace('"student_01"', '"<img src=x onerror=window.__sc_xss=1>"'))
+    classreport.class_report(folder, tmp_path / "out")
+    page = browser.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((tmp_path / "out" / "report.html").as_uri())
+    assert page.evaluate("window.__sc_xss === undefined")
+    assert all(u.startswith(("file:", "data:")) for u in requests), requests
+    imgs = page.get_by_role("img").all()
+    assert len(imgs) >= 5 and all(len(i.get_attribute("alt") or "") > 40 for i in imgs)
+    result = Axe().run(page, options={"resultTypes": ["violations"]})
+    bad = [f"{v['id']}: {v.get('help')}" for v in result.response.get("violations", [])
+           if v.get("impact") in ("serious", "critical")]
+    assert not bad, bad
+    page.close()
