@@ -72,7 +72,7 @@ class Quiz(W.VBox):
         self.save_message: Optional[str] = None
         self._shown_at = time.monotonic()
         title = f"Question {number}" if number else "Question"
-        self.stem = W.HTML(f'<div role="heading" aria-level="4"><b>{esc(title)}.</b> {inline(item.stem)}</div>')
+        self.stem = W.HTML(f'<div role="heading" aria-level="3"><b>{esc(title)}.</b> {inline(item.stem)}</div>')
         self.buttons = {}
         for opt in item.options:
             b = option_button(opt.text)
