@@ -58,9 +58,13 @@ def test_broken_case_is_refused_with_file_and_line(tmp_path, name, words, needle
     assert hits[0].line == line_of(name, needle), str(hits[0])
     text = str(hits[0])
     assert text.startswith(str(tmp_path)) and f":{hits[0].line}: fx_{name}" in text
+
+
+def test_load_course_refuses_a_case_that_contradicts_the_rules(tmp_path):
     with pytest.raises(DataError) as e:
-        load_course(data_with(tmp_path / "again", name))
-    assert words in str(e.value)
+        load_course(data_with(tmp_path, "contradicts_rules"))
+    assert "recommend(findings) gives urgency 'emergency' but the case expects 'none'" in str(e.value)
+    assert "contradicts_rules.yaml:" in str(e.value)
 
 
 def test_the_valid_fixture_loads(tmp_path):
