@@ -143,3 +143,9 @@ def test_explain_when_not_treating_is_short_and_says_refer():
     e = explain(recommend({"saddle_anaesthesia": True}, course=COURSE), COURSE)
     assert "Do not massage today" in str(e)
     assert "Techniques suited today" not in e.headings()
+
+
+def test_bone_fragility_keeps_movement_short_of_end_range():
+    r = rec(osteoporosis=True, pain_score=2)
+    assert "static_stretch" in r.avoided and "contract_relax" in r.avoided
+    assert "short of end range" in r.modifications["passive_movement"]

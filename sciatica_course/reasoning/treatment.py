@@ -212,6 +212,22 @@ def plan(findings: dict, screen, course) -> Plan:
                 cap_stretching = True
             if tid in ("trigger_point_pressure", "deep_tissue"):
                 cap_pressure = True
+        if {"static_stretch", "contract_relax"} & set(c.excluded_techniques):
+            # A caution that rules out end-range stretching also keeps every movement short of end range:
+            # movement techniques are dosed as at moderate irritability at most (never loosened).
+            for tid in list(mods):
+                t = course.techniques[tid]
+                if t.category not in ("movement", "neural", "stretch"):
+                    continue
+                if irr.level == "low":
+                    capped = t.suitability.moderate
+                    if capped.fit == "no":
+                        avoided.setdefault(tid, []).append(f"{c.name}: no end-range loading. {c.why}")
+                        mods.pop(tid)
+                        continue
+                    if capped.how:
+                        mods[tid][0] = capped.how
+                mods[tid].append(f"Gentle and short of end range ({c.name}).")
         if c.pressure:
             cap_pressure = True
             for tid in list(mods):
