@@ -180,3 +180,25 @@ def test_cli_class_report(tmp_path, capsys):
     assert (tmp_path / "out" / "report.html").is_file()
     assert main(["class-report", str(tmp_path / "missing"), "-o", str(tmp_path / "out")]) == 1
     assert "is not a folder" in capsys.readouterr().err
+
+
+def test_real_progress_exports_round_trip(tmp_path, monkeypatch, course):
+    """Students play with the engine, the progress store records, `progress export` writes the file the
+    instructor collects; the class report reads it (named and anonymous)."""
+    from sciatica_course import cases, progress
+
+    if not len(course.cases):
+        pytest.skip("no cases in data/cases yet")
+    handed_in = tmp_path / "handed_in"
+    handed_in.mkdir()
+    case = course.cases[0]
+    for i, anonymous in enumerate((False, True)):
+        monkeypatch.setenv("SCIATICA_COURSE_HOME", str(tmp_path / f"home{i}"))
+        progress.set_student_name(f"Student {i}")
+        progress.record_case_attempt(cases.play_expert(case.id, course).to_attempt())
+        progress.export_progress(handed_in / f"s{i}.json", anonymous=anonymous)
+        progress.close_connections()
+    rep = cr.build_report(handed_in, course=course)
+    assert rep.data.skipped == [], rep.data.skipped
+    assert len(rep.attempts) == 2 and (rep.attempts["percent"] == 100).all()
+    assert "Student 0" in set(rep.attempts["student"]) and "Student 1" not in set(rep.attempts["student"])
