@@ -542,7 +542,9 @@ def agreement_report(course) -> list:
         except Exception as e:
             entry["skipped"].append(f"recommend failed ({type(e).__name__}: {e}); not compared")
     recs = [e["rec"] for e in results if e["rec"] is not None]
-    screening_live = any(r.reasons or r.referrals or r.urgency != "none" or not r.treat_today for r in recs)
+    screening_live = any(r.referrals or r.urgency != "none" or not r.treat_today
+                         or any(getattr(x, "kind", "") in ("red_flag", "contraindication") for x in r.reasons)
+                         for r in recs)
     for case, entry in zip(course.cases, results):
         rec = entry["rec"]
         if rec is None:

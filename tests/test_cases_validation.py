@@ -108,3 +108,20 @@ def test_placeholder_reasoning_is_detected_and_skipped(tmp_path, monkeypatch):
     assert entry["problems"] == []
     text = " ".join(entry["skipped"])
     assert "urgency and treat_today not compared" in text and "irritability not compared" in text
+
+
+def test_treatment_half_live_but_screening_placeholder(tmp_path, monkeypatch):
+    """Reasons from the treatment half alone do not make the screening look implemented."""
+    import sciatica_course.reasoning as reasoning
+    from sciatica_course import cases
+    from sciatica_course.reasoning import Reason, Recommendation
+
+    def half(findings, course=None):
+        return Recommendation(urgency="none", treat_today=True, irritability="low", techniques=("effleurage",),
+                              avoided={}, position="prone",
+                              reasons=(Reason("low irritability", ("irritability_synthesis",), kind="irritability"),))
+
+    monkeypatch.setattr(reasoning, "recommend", half)
+    course = load_course(data_with(tmp_path, "contradicts_rules"))
+    entry = cases.agreement_report(course)[0]
+    assert entry["problems"] == [] and "urgency and treat_today not compared" in " ".join(entry["skipped"])
