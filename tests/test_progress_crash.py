@@ -224,4 +224,5 @@ def test_sigkill_while_creating_or_migrating_a_store(tmp_path):
         if k % 2:
             assert "old" in {a["uid"] for a in store.answers()}
         assert not list(db.parent.glob("progress.sqlite3.*-2*"))
+    print(f"\ncrash test (creation/migration): {kills} SIGKILLs during start-up of 12 writers, every store sound")
     assert kills >= 8
