@@ -232,7 +232,7 @@ def plan(findings: dict, screen, course) -> Plan:
             cap_pressure = True
             for tid in list(mods):
                 if course.techniques[tid].category in PRESSURE_CATEGORIES:
-                    mods[tid].append(f"Pressure {PRESSURE_LABEL[c.pressure]} at most ({c.name}).")
+                    mods[tid].append(f"Whatever the level allows, keep pressure {PRESSURE_LABEL[c.pressure]} at most ({c.name}).")
         if c.action == "avoid_area":
             for tid in list(mods):
                 mods[tid].append(f"Keep off {_lower_first(c.area or 'the affected area')} ({c.name}).")

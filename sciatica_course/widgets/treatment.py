@@ -45,6 +45,10 @@ def _set_value(control, value):
     control.value = value
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def _course(course):
     from ..loading import load_course
 
@@ -293,7 +297,7 @@ def plan_html(rec, course=None) -> str:
                    f"<th scope='col'>Why</th></tr></thead><tbody>{rows}</tbody></table>")
     stops = {r.id: r for r in course.irritability if r.kind == "stop_rule"}
     out.append("<p><b>Stop rules</b></p><ul>" + "".join(
-        f"<li>If {inline(stops[s].sign)} → {inline(stops[s].action)}</li>" for s in rec.stop_rules) + "</ul>")
+        f"<li>If {inline(_lower_first(stops[s].sign))} → {inline(stops[s].action)}</li>" for s in rec.stop_rules) + "</ul>")
     care = ", ".join(esc(course.stretches[s].name) for s in rec.self_care) or "none today"
     out.append(f"<p><b>Self-care suggested:</b> {care}</p>")
     return feedback_html("".join(out))
