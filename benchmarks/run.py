@@ -258,8 +258,11 @@ def tests_time(args, previous: dict | None) -> dict:
         p = subprocess.run(TEST_CMD, cwd=REPO, capture_output=True, text=True)
         wall = time.perf_counter() - t0
         tail = (p.stdout.strip().splitlines() or [""])[-1]
+        log = Path(tempfile.gettempdir()) / f"sciatica-make-test-{int(time.time())}.log"
+        log.write_text(p.stdout + "\n" + p.stderr)
+        print(f"  make test output: {log}", file=sys.stderr)
         return {"wall_s": round(wall, 1), "source": "measured (pytest command of make test)",
-                "summary": tail.strip("= "), "exit": p.returncode,
+                "summary": tail.strip("= "), "exit": p.returncode, "log": str(log),
                 "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     if args.tests_log:
         text = Path(args.tests_log).read_text(errors="replace")
@@ -332,16 +335,21 @@ def _target(ratio, kind):
 
 def update_readme(res: dict):
     m = res["machine"]
+    kept = res.get("kept_from_previous_run")
     body = (f"Latest `make bench` ({res['finished_at'][:16].replace('T', ' ')} UTC) on {m['nproc']} cores, "
             f"{m['ram_gb']} GB RAM, Python {m['python']}, {m['chromium'] or 'chromium ?'} ({m['cpu']}).\n"
             "Each figure is a ratio against a floor measured in the same run; absolute numbers beside it. "
-            "Targets are shown, never asserted. Full numbers: `benchmarks/results.json`.\n\n" + res["table"] + "\n")
+            "Targets are shown, never asserted. Full numbers: `benchmarks/results.json`."
+            + (f" ({', '.join(kept['sections'])} kept from the run of {kept['previous_finished_at']}.)" if kept else "")
+            + "\n\n" + res["table"] + "\n")
     text = README.read_text()
     start, end = "<!-- section: benchmarks -->", "<!-- /section: benchmarks -->"
     i, j = text.index(start) + len(start), text.index(end)
-    heading = "\n## Benchmarks\n\n" if "## Benchmarks" not in text[i:j] else None
     old = text[i:j]
-    keep = old[:old.index("<!-- bench-table -->")] if "<!-- bench-table -->" in old else (heading or "\n")
+    if "<!-- bench-table -->" in old:
+        keep = old[:old.index("<!-- bench-table -->")]
+    else:
+        keep = (old.rstrip() + "\n\n") if old.strip() else "\n## Benchmarks\n\n"
     README.write_text(text[:i] + keep + "<!-- bench-table -->\n" + body + text[j:])
 
 
@@ -349,7 +357,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=3, help="fresh-kernel runs per notebook (median kept)")
     ap.add_argument("--clicks", type=int, default=40, help="clicks per widget in the page (after 5 warm-up)")
-    ap.add_argument("--only", default="page,notebooks,load", help="comma list of: page, notebooks, load")
+    ap.add_argument("--only", default="page,notebooks,load",
+                    help="comma list of: page, notebooks, load (others are kept from the previous results.json); "
+                         "'none' to only record make test's time")
     ap.add_argument("--tests-log", help="file holding the output of .ci/run or pytest (for make test's time)")
     ap.add_argument("--measure-tests", action="store_true", help="run make test's pytest command and time it")
     ap.add_argument("--readme", action="store_true", help="write the table into README's benchmarks section")
@@ -369,6 +379,11 @@ def main(argv=None):
         if "load" in only:
             print("== load_course()", file=sys.stderr)
             res["load"] = bench_load(args.repeat)
+    kept = [k for k in ("page", "notebooks", "load") if k not in only and previous.get(k)]
+    for k in kept:   # sections not measured this time: keep the previous run's, and say so
+        res[k] = previous[k]
+    if kept:
+        res["kept_from_previous_run"] = {"sections": kept, "previous_finished_at": previous.get("finished_at")}
     res["make_test"] = tests_time(args, previous.get("make_test"))
     res["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     res["table"] = table(res)
