@@ -149,15 +149,18 @@ def check_export(doc: Any) -> tuple[str, list[dict]]:
     return " ".join(student.split()), [check_attempt(a, f"case_attempts[{i}]") for i, a in enumerate(attempts)]
 
 
-def read_folder(folder: str | os.PathLike) -> ClassData:
-    """Read every file under ``folder``; keep the usable attempts and list every skipped file with its reason."""
+def read_folder(folder: str | os.PathLike, exclude: str | os.PathLike | None = None) -> ClassData:
+    """Read every file under ``folder`` (except under ``exclude``, e.g. a report folder written inside it); keep
+    the usable attempts and list every skipped file with its reason."""
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder")
     data = ClassData(str(root))
     seen_hash: dict[str, str] = {}
     seen_uid: dict[str, str] = {}
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+    skip = Path(exclude).resolve() if exclude is not None else None
+    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()
+                   and not (skip is not None and (p.resolve() == skip or skip in p.resolve().parents)))
     for i, path in enumerate(files):
         name = path.relative_to(root).as_posix()
         if i >= MAX_FILES:
@@ -617,9 +620,9 @@ class ClassReport:
         return page
 
 
-def build_report(folder: str | os.PathLike, course=None, data_dir=None) -> ClassReport:
+def build_report(folder: str | os.PathLike, course=None, data_dir=None, exclude=None) -> ClassReport:
     """Read the folder and build every table (``course`` gives case titles and choice labels; loaded if None)."""
-    data = read_folder(folder)
+    data = read_folder(folder, exclude=exclude)
     course = course if course is not None else _load_course_quietly(data_dir)
     text = CaseText(course)
     return ClassReport(data=data, text=text, attempts=attempts_frame(data, text), scores=gradebook(data, text),
@@ -630,7 +633,7 @@ def build_report(folder: str | os.PathLike, course=None, data_dir=None) -> Class
 
 def class_report(folder, out, course=None, data_dir=None, figures: bool = True) -> ClassReport:
     """Build the report from ``folder`` and write it into the folder ``out``."""
-    rep = build_report(folder, course=course, data_dir=data_dir)
+    rep = build_report(folder, course=course, data_dir=data_dir, exclude=out)
     rep.write(out, figures=figures)
     return rep
 

@@ -202,3 +202,11 @@ def test_real_progress_exports_round_trip(tmp_path, monkeypatch, course):
     assert rep.data.skipped == [], rep.data.skipped
     assert len(rep.attempts) == 2 and (rep.attempts["percent"] == 100).all()
     assert "Student 0" in set(rep.attempts["student"]) and "Student 1" not in set(rep.attempts["student"])
+
+
+def test_a_report_written_inside_the_folder_is_not_read_back(tmp_path):
+    folder = tmp_path / "in"
+    cr.simulate_class(folder, students=4, broken=0, seed=2)
+    for _ in range(2):
+        rep = cr.class_report(folder, folder / "report", figures=False)
+        assert rep.data.skipped == [] and rep.summary()["files_read"] == 4
