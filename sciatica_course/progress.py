@@ -517,6 +517,15 @@ class Store:
 
     @contextmanager
     def _read(self):
+        if not self.path.exists():
+            # looking does not create a store: read from an empty one in memory
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            try:
+                _initialise(conn)
+                yield conn
+            finally:
+                conn.close()
+            return
         with _LOCK:
             conn = self._connect()
             try:
@@ -625,6 +634,9 @@ class Store:
 
     def anonymous_code(self) -> str:
         """A code that stands in for the name in anonymous exports (the same for every export of this store)."""
+        if not self.path.exists():
+            with self._write():  # create the store, so the code is its own and stays the same
+                pass
         digest = hashlib.sha256(("sciatica-course:" + self.store_id()).encode()).hexdigest()
         return "anon-" + digest[:10]
 

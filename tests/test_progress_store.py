@@ -59,7 +59,7 @@ def test_records_and_queries(store):
 
 
 def test_store_is_wal_and_versioned(store):
-    store.counts()
+    store.record_answer("q", "a", True)
     conn = sqlite3.connect(store.path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA user_version").fetchone()[0] == progress.SCHEMA_VERSION
@@ -264,3 +264,17 @@ def test_exports_are_readable_by_the_class_report(tmp_path):
         a.export_progress(tmp_path / "e.json", anonymous=anonymous)
         student, attempts = classreport.check_export(json.loads((tmp_path / "e.json").read_text()))
         assert student == ("anon-" + student[5:] if anonymous else "Sam Okafor") and len(attempts) == 1
+
+
+def test_reading_does_not_create_a_store(tmp_path):
+    store = Store(tmp_path / "none" / "progress.sqlite3")
+    assert store.answers() == [] and store.completed_lessons() == {} and store.counts()["answers"] == 0
+    assert store.student_name() == "" and store.schema_version() == progress.SCHEMA_VERSION
+    assert not (tmp_path / "none").exists()
+    store.record_answer("q", "a", True)
+    assert store.path.exists() and len(store.answers()) == 1
+
+
+def test_anonymous_codes_differ_between_stores(tmp_path):
+    a, b = Store(tmp_path / "a.sqlite3"), Store(tmp_path / "b.sqlite3")
+    assert a.anonymous_code() != b.anonymous_code() and a.anonymous_code() == a.anonymous_code()
