@@ -53,9 +53,11 @@ def test_lr_explorer_updates():
     assert w.post_test < neg_capra - 0.1   # a negative SLR means more in a surgical series
     w.pre.value = 80
     assert w.post_test > 0.5
+    w.presets.value = 5
+    assert w.pre.value == 5 and w.post_test < 0.05
     w.test.value = "fair"
     assert w.study.value == "fishman_2002" and "FAIR" in w.text.value
-    for c in (w.test, w.study, w.result, w.pre, w.compare):
+    for c in (w.test, w.study, w.result, w.pre, w.presets, w.compare):
         assert c.description
 
 

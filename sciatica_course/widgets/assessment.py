@@ -132,7 +132,7 @@ def red_flag_table(flag_id: str | None = None, course=None) -> HTMLBlock:
             for r in rf.rules)
         why = f"<p><b>Why ask:</b> {inline(rf.why_ask)}</p>" if rf.why_ask else ""
         blocks.append(
-            f"<section><h4>{esc(rf.condition)}</h4><p>{inline(rf.description)}</p>{why}"
+            f"<section><h3>{esc(rf.condition)}</h3><p>{inline(rf.description)}</p>{why}"
             f"<p><b>Screening questions</b></p><ul>{qs}</ul>"
             f"<table><caption>{esc(rf.condition)}: when, how urgent, where</caption><thead><tr>"
             "<th scope='col' style='text-align:left'>When</th><th scope='col' style='text-align:left'>Urgency</th>"
@@ -309,7 +309,7 @@ def intake_conversation(client_id: str = "maria", course=None) -> IntakeConversa
 
 # ---- likelihood-ratio explorer ----------------------------------------------------------------------
 class LRExplorer(W.VBox):
-    """Pre-test probability slider, test and study choosers, result -> post-test probability and a nomogram."""
+    """Pre-test probability (number box and quick choices), test and study choosers, result -> post-test probability and a nomogram."""
 
     def __init__(self, test_id: str = "slr", study: str | None = None, pre_test: float = 0.3, course=None):
         from ..diagnostics import accuracy_rows
@@ -326,19 +326,28 @@ class LRExplorer(W.VBox):
         self.result = W.ToggleButtons(options=[("Positive", "positive"), ("Negative", "negative")], value="positive",
                                       description="Result", style={"description_width": "initial"},
                                       tooltips=["The test was positive", "The test was negative"])
-        self.pre = W.IntSlider(value=round(pre_test * 100), min=1, max=99, step=1,
-                               description="Pre-test probability (%)", style={"description_width": "initial"},
-                               continuous_update=False, layout=W.Layout(width="480px"))
+        # A number box with up/down steps plus quick choices (the ipywidgets slider handle has no accessible name).
+        self.pre = W.BoundedIntText(value=round(pre_test * 100), min=1, max=99, step=5,
+                                    description="Pre-test probability (%)", style={"description_width": "initial"})
+        self.presets = W.ToggleButtons(options=[(f"{v}%", v) for v in (5, 20, 30, 50, 80, 95)], value=None,
+                                       description="Quick choices", style={"description_width": "initial",
+                                                                           "button_width": "auto"},
+                                       tooltips=[f"Pre-test probability {v}%" for v in (5, 20, 30, 50, 80, 95)])
+        self.presets.observe(self._preset, names="value")
         self.compare = W.Checkbox(value=True, description="Draw every study of this test", indent=False)
         self.text = W.HTML(value="")
         self.figure = W.HTML(value="")
         self.test.observe(self._test_changed, names="value")
         for c in (self.study, self.result, self.pre, self.compare):
             c.observe(lambda _change: self.update(), names="value")
-        super().__init__(children=[STYLE, self.test, self.study, self.result, self.pre, self.compare, self.text,
-                                   self.figure])
+        super().__init__(children=[STYLE, self.test, self.study, self.result, self.pre, self.presets, self.compare,
+                                   self.text, self.figure])
         self.add_class("sc-widget")
         self.update()
+
+    def _preset(self, change):
+        if change["new"] is not None:
+            self.pre.value = change["new"]
 
     def _studies(self, test_id):
         return [(a.label, a.study) for a in self.rows if a.test_id == test_id]
@@ -511,7 +520,7 @@ class TriagePractice(W.VBox):
         v = self.current
         self.progress.value = (f"<p>Vignette {self.index + 1} of {len(self.vignettes)} · "
                                f"right first time so far: {self.score}</p>")
-        self.story.value = (f"<div role='heading' aria-level='4'><b>{esc(v.title)}</b></div><p>{inline(v.story)}</p>"
+        self.story.value = (f"<div role='heading' aria-level='3'><b>{esc(v.title)}</b></div><p>{inline(v.story)}</p>"
                             "<p>How urgent is the referral?</p>")
         self.feedback.value = ""
         self._shown_at = time.monotonic()
