@@ -53,7 +53,7 @@ def test_config_binds_localhost_and_avoids_the_kernel_traps(tmp_path):
     assert c.JupyterHub.authenticator_class == "shared-password"
     assert c.SharedPasswordAuthenticator.user_password == "class-password-1"
     assert len(c.SharedPasswordAuthenticator.admin_password) >= 32
-    assert Path(c.Spawner.cmd[0]).name == "jupyterhub-singleuser" and Path(c.Spawner.cmd[0]).exists()
+    assert Path(c.Spawner.cmd[-1]).name == "jupyterhub-singleuser" and Path(c.Spawner.cmd[-1]).exists()
     assert "services" not in c.JupyterHub                                 # no API token unless asked for
 
 

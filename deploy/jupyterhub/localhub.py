@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -229,10 +230,11 @@ class Hub:
 class Api:
     """REST calls to the hub as the simulation service; records every hub API call's latency."""
 
-    def __init__(self, hub: Hub, latencies: list, lock: threading.Lock):
+    def __init__(self, hub: Hub, latencies: list, lock: threading.Lock, by_kind: Optional[dict] = None):
         import requests
 
         self.hub = hub
+        self.by_kind = by_kind if by_kind is not None else {}
         self.http = requests.Session()
         self.http.headers["Authorization"] = f"token {hub.token}"
         self.latencies = latencies
@@ -241,8 +243,10 @@ class Api:
     def hub_api(self, method: str, path: str, timeout: float = 120, **kw):
         t = time.monotonic()
         r = self.http.request(method, f"{self.hub.url}/hub/api{path}", timeout=timeout, **kw)
+        kind = method + " " + re.sub(r"^/users/[^/]+", "/users/{name}", path)
         with self.lock:
             self.latencies.append(time.monotonic() - t)
+            self.by_kind.setdefault(kind, []).append(time.monotonic() - t)
         return r
 
     def server(self, user: str, method: str, path: str, timeout: float = 120, **kw):
@@ -621,6 +625,7 @@ class ClassResult:
     api_calls: int = 0
     api_median_ms: Optional[float] = None
     api_p95_ms: Optional[float] = None
+    api_by_kind: dict = field(default_factory=dict)
     hub_rss_mb: Optional[float] = None        # the hub process (fixed cost of the class)
     proxy_rss_mb: Optional[float] = None      # configurable-http-proxy (node)
     hub_cpu_s: Optional[float] = None         # CPU seconds the hub spent on this class
@@ -644,7 +649,8 @@ class ClassResult:
         return {
             "students": self.students, "ok": len(ok), "failures": len(self.failures),
             "spawn_s": stat("spawn_s"), "first_feedback_s": stat("first_feedback_s"),
-            "hub_api_ms": {"calls": self.api_calls, "median": self.api_median_ms, "p95": self.api_p95_ms},
+            "hub_api_ms": {"calls": self.api_calls, "median": self.api_median_ms, "p95": self.api_p95_ms,
+                           "by_kind": self.api_by_kind},
             "server_rss_mb": stat("server_rss_mb"), "kernel_rss_mb": stat("kernel_rss_mb"),
             "student_rss_mb": stat("rss_total_mb"), "student_pss_mb": stat("student_pss_mb"),
             "student_uss_mb": stat("student_uss_mb"),
@@ -667,8 +673,9 @@ def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
 
     say = progress or (lambda *_: None)
     latencies: list = []
+    by_kind: dict = {}
     lock = threading.Lock()
-    api = Api(hub, latencies, lock)
+    api = Api(hub, latencies, lock, by_kind)
     users = [f"{prefix}-{i + 1:02d}" for i in range(n)]
     result = ClassResult(students=n)
     load0 = os.getloadavg()[0]
@@ -685,7 +692,7 @@ def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
 
     def one(i_user):
         i, user = i_user
-        res = run_student(Api(hub, latencies, lock), user, i, t0, timeout)
+        res = run_student(Api(hub, latencies, lock, by_kind), user, i, t0, timeout)
         say(f"  {user}: {'ok' if res.ok else 'FAILED at ' + res.stage + ': ' + res.error}"
             + (f" (server {res.spawn_s:.1f} s, first feedback {res.first_feedback_s:.1f} s)"
                if res.ok else ""))
@@ -694,7 +701,7 @@ def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
     stop_probe = threading.Event()
 
     def probe():   # what an instructor's admin page feels: one hub API call a second through the class
-        p = Api(hub, latencies, lock)
+        p = Api(hub, latencies, lock, by_kind)
         while not stop_probe.wait(1.0):
             try:
                 p.hub_api("GET", "/user", timeout=timeout)
@@ -703,9 +710,12 @@ def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
 
     prober = threading.Thread(target=probe, daemon=True)
     prober.start()
-    with ThreadPoolExecutor(max_workers=n) as pool:   # trap 3: one thread per student, not a loop
+    pool = ThreadPoolExecutor(max_workers=n)   # trap 3: one thread per student, not a loop
+    try:
         result.results = list(pool.map(one, enumerate(users)))
-    stop_probe.set()
+    finally:   # on Ctrl+C do not wait here: stopping the hub ends the students' threads
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_probe.set()
     prober.join(timeout=timeout)
     ready = [r.spawn_s for r in result.results if r.spawn_s is not None]
     fb = [r.first_feedback_s for r in result.results if r.first_feedback_s is not None]
@@ -726,6 +736,8 @@ def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
     if latencies:
         result.api_median_ms = round(statistics.median(latencies) * 1000, 1)
         result.api_p95_ms = round(_pct(latencies, 0.95) * 1000, 1)
+        result.api_by_kind = {k: {"calls": len(v), "median_ms": round(statistics.median(v) * 1000, 1),
+                                  "p95_ms": round(_pct(v, 0.95) * 1000, 1)} for k, v in sorted(by_kind.items())}
     if report:
         say("building the class report from the hand-ins")
         result.report = build_class_report(hub.handin, hub.state / "class-report", figures=figures)
@@ -744,6 +756,8 @@ def format_figures(result: ClassResult) -> str:
         f"first feedback after start    {ms(f['first_feedback_s'])} (every student by {result.all_feedback_s} s)",
         f"hub API latency               median {f['hub_api_ms']['median']} ms, p95 {f['hub_api_ms']['p95']} ms "
         f"({f['hub_api_ms']['calls']} calls)",
+        *(f"  {k:28s}{v['calls']:4d} calls, median {v['median_ms']} ms, p95 {v['p95_ms']} ms"
+          for k, v in f["hub_api_ms"]["by_kind"].items()),
         f"memory per student, RSS       server {ms(f['server_rss_mb'], 'MB')}; kernel {ms(f['kernel_rss_mb'], 'MB')}",
         f"                              server + kernel {ms(f['student_rss_mb'], 'MB')}",
         f"memory per student, PSS       {ms(f['student_pss_mb'], 'MB')} (shared libraries split between students)",
@@ -828,6 +842,8 @@ def cmd_simulate(args) -> int:
         result = run_class(hub, n, timeout=args.timeout, progress=lambda s: print(s, flush=True))
     except HubError as e:
         print(f"error: {e}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\ninterrupted: stopping the hub and every student's server ...", file=sys.stderr, flush=True)
     finally:
         cleanup = hub.stop()
         if result is not None:
@@ -864,7 +880,14 @@ def main(argv=None) -> int:
     p.add_argument("--keep", action="store_true", help="keep the temporary state folder")
     p.set_defaults(func=cmd_simulate)
     args = parser.parse_args(argv)
+    # `kill`/`timeout` (SIGTERM) ends a class like Ctrl+C does: the hub and every student's server are stopped
+    # (the hub runs in its own session, so nothing else would stop it)
+    signal.signal(signal.SIGTERM, _interrupt)
     return int(args.func(args) or 0)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
