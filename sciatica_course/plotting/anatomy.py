@@ -148,6 +148,38 @@ def plot_nerve_path(highlight: str | int | None = None, ax=None, course=None, nu
     return ax
 
 
+def plot_endangerment_sites(ax=None, course=None, figsize=(8.4, 8.6)):
+    """The endangerment sites along the sciatic nerve on the posterior-view outline of lesson 1, each labelled
+    in text with the structures at risk and what to do there (from ``endangerment`` in data/nerve_path.yaml)."""
+    from .. import anatomy
+
+    course = _course(course)
+    ax = plot_nerve_path(ax=ax, course=course, numbers=False, figsize=figsize)
+    ax.set_xlim(-0.3, 17.5)
+    sites = [s for s in anatomy.segments(course) if s.endangerment is not None]
+    label_y, last = [], None
+    for s in sites:  # keep the text boxes apart (sites are ordered from the top down)
+        y = _mid(s.path)[1]
+        y = y if last is None else min(y, last - 3.2)
+        label_y.append(y)
+        last = y
+    for i, (s, ly) in enumerate(zip(sites, label_y), start=1):
+        mx, my = _mid(s.path)
+        e = s.endangerment
+        label = textwrap.fill(f"{i}. {e.site}: " + ", ".join(e.structures), 34)
+        ax.annotate(label, xy=(mx, my), xytext=(11.0, ly), fontsize=7, va="center", zorder=9,
+                    bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="black", lw=0.8),
+                    arrowprops=dict(arrowstyle="->", color="black", lw=1.0), gid=f"site:{s.id}")
+    ax.set_title("Endangerment sites along the sciatic nerve (right leg from behind; schematic)", fontsize=9)
+    alt = ("Schematic of the right hip and leg seen from behind with the sciatic nerve. Endangerment sites are "
+           "marked with a warning sign and labelled: " +
+           "; ".join(f"{i}. {s.endangerment.site} (structures: {', '.join(s.endangerment.structures)}; "
+                     f"what to do: {s.endangerment.what_to_do})" for i, s in enumerate(sites, start=1)) + ".")
+    set_alt(ax, alt)
+    ax._sciatica_sites = tuple(s.id for s in sites)
+    return ax
+
+
 # ---------------------------------------------------------------- Beaton–Anson variants
 _X = {"undivided": 5.0, "tibial": 4.4, "common_fibular": 5.6}
 _BAND = (4.3, 5.7)  # piriformis band, y from .. to
