@@ -141,10 +141,15 @@ def server_port(username: str) -> int:
     JupyterHub's local spawners pick a random *ephemeral* port and the server binds it seconds later; while a whole
     class starts on 2 cores that gap reaches 20-40 s, and in a 40-student run one server found its port taken by
     then ("port ... is not available", exit code 1). Ports below the ephemeral range are not handed to outgoing
-    connections, and this hub never gives one port to two students."""
+    connections, and this hub never gives one port to two students. The search starts at a random place: another
+    hub on the same machine (a second class, a test) must not walk the same sequence, or its student-01 would
+    answer this hub's readiness check for student-01."""
+    import random
+
     ports = _port_range()
     taken = {p for user, p in _PORTS.items() if user != username}
-    start = int(hashlib.sha1(username.encode()).hexdigest(), 16) % len(ports)
+    previous = _PORTS.get(username)
+    start = ports.index(previous) if previous in ports else random.randrange(len(ports))
     for i in range(len(ports)):
         port = ports[(start + i) % len(ports)]
         if port in taken:

@@ -849,6 +849,9 @@ def cmd_simulate(args) -> int:
         if result is not None:
             result.cleanup = cleanup
     if result is None:
+        if not args.keep:
+            shutil.rmtree(state, ignore_errors=True)
+        shutil.rmtree(hub.runtime_root, ignore_errors=True)
         return 1
     out = RUN / f"class-sim-{n}.json"
     RUN.mkdir(parents=True, exist_ok=True)
