@@ -14,6 +14,8 @@ import os
 import re
 from pathlib import Path
 
+from .text import HTMLBlock
+
 NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -357,15 +359,7 @@ def practice_copy(prefix: str = "sciatica-authoring-") -> Path:
     return dst
 
 
-class _HTML:
-    def __init__(self, html: str, text: str = ""):
-        self.html, self.text = html, text
-
-    def _repr_html_(self):
-        return self.html
-
-    def __repr__(self):
-        return self.text or self.html
+_HTML = HTMLBlock
 
 
 def show_file(path, first: int | str = 1, last: int | str | None = None) -> _HTML:

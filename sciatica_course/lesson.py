@@ -1,18 +1,8 @@
 """Lesson furniture drawn from data/lessons.yaml: the course map, references and the next-lesson link."""
 from __future__ import annotations
 
+from .text import HTMLBlock as _HTML
 from .text import esc, source_list
-
-
-class _HTML:
-    def __init__(self, html: str):
-        self.html = html
-
-    def _repr_html_(self):
-        return self.html
-
-    def __str__(self):
-        return self.html
 
 
 def course_map(course=None) -> _HTML:

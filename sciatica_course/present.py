@@ -22,6 +22,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .text import HTMLBlock
+
 HOST = "127.0.0.1"
 
 
@@ -216,15 +218,7 @@ def _md_escape(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # For the "running a class" notebook
-class _HTML:
-    def __init__(self, html: str, text: str = ""):
-        self.html, self.text = html, text
-
-    def _repr_html_(self):
-        return self.html
-
-    def __repr__(self):
-        return self.text or self.html
+_HTML = HTMLBlock
 
 
 def case_list(course=None) -> _HTML:

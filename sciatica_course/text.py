@@ -40,3 +40,28 @@ def source_list(keys, course) -> str:
 def cite(keys) -> str:
     """A short inline citation: [key1, key2]."""
     return "[" + ", ".join(esc(k) for k in keys) + "]"
+
+
+class HTMLBlock:
+    """Rich HTML for a lesson cell (a table, a note, a figure); ``text`` is what a plain console shows."""
+
+    def __init__(self, html: str, text: str = ""):
+        self.html, self.text = html, text
+
+    def _repr_html_(self):
+        return self.html
+
+    def __str__(self):
+        return self.html
+
+    def __repr__(self):
+        return self.text or self.html
+
+
+def html_table(caption: str, head, rows) -> HTMLBlock:
+    """An accessible table: a caption, column headers with scope, cells given as HTML (escape them first)."""
+    th = "".join(f"<th scope='col' style='text-align:left'>{esc(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td style='text-align:left;vertical-align:top'>{c}</td>" for c in r)
+                   + "</tr>" for r in rows)
+    return HTMLBlock(f"<table><caption>{esc(caption)}</caption><thead><tr>{th}</tr></thead>"
+                     f"<tbody>{body}</tbody></table>")

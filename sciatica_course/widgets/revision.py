@@ -10,7 +10,7 @@ from typing import Optional
 
 import ipywidgets as W
 
-from ..text import esc
+from ..text import HTMLBlock, esc
 from .common import STYLE, Quiz, feedback_html
 
 
@@ -156,15 +156,7 @@ def revision_session(course=None, limit: int = 10, now=None) -> RevisionSession:
 
 # ----------------------------------------------------------------------------------------- how it works
 
-class _HTML:
-    def __init__(self, html: str):
-        self.html = html
-
-    def _repr_html_(self):
-        return self.html
-
-    def __str__(self):
-        return self.html
+_HTML = HTMLBlock
 
 
 def schedule_example(answers=None) -> _HTML:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ..text import esc, inline
+from ..text import HTMLBlock, html_table, esc, inline
 from .common import STYLE, feedback_html, option_button
 
 LEVELS = ("low", "moderate", "high")
@@ -55,22 +55,8 @@ def _course(course):
     return course if course is not None else load_course()
 
 
-class _HTML:
-    def __init__(self, html: str):
-        self.html = html
-
-    def _repr_html_(self):
-        return self.html
-
-    def __str__(self):
-        return self.html
-
-
-def _table(caption: str, head: list[str], rows: list[list[str]]) -> _HTML:
-    th = "".join(f"<th scope='col' style='text-align:left'>{esc(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td style='text-align:left;vertical-align:top'>{c}</td>" for c in r) + "</tr>"
-                   for r in rows)
-    return _HTML(f"<table><caption>{esc(caption)}</caption><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>")
+_HTML = HTMLBlock
+_table = html_table
 
 
 # ---- tables ------------------------------------------------------------------------------------------
