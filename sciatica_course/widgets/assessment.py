@@ -17,7 +17,7 @@ import time
 
 import ipywidgets as W
 
-from ..text import cite, esc, inline, source_list
+from ..text import HTMLBlock, html_table, cite, esc, inline, source_list
 from .common import STYLE, _record_answer, feedback_html, option_button
 
 URGENCIES = ("emergency", "urgent", "routine", "none")
@@ -37,31 +37,13 @@ def _course(course):
     return course if course is not None else load_course()
 
 
-class HTMLBlock:
-    """Rich HTML for a lesson cell (a table or a note)."""
-
-    def __init__(self, html: str):
-        self.html = html
-
-    def _repr_html_(self):
-        return self.html
-
-    def __str__(self):
-        return self.html
-
-
 def urgency_badge(urgency: str) -> str:
     colour, mark, _ = URGENCY_STYLE[urgency]
     return (f"<span style='display:inline-block;border:2px solid {colour};border-left:10px solid {colour};"
             f"padding:2px 8px;font-weight:bold'>{esc(mark)}</span>")
 
 
-def _table(caption: str, head, rows) -> HTMLBlock:
-    th = "".join(f"<th scope='col' style='text-align:left'>{esc(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td style='text-align:left;vertical-align:top'>{c}</td>" for c in r)
-                   + "</tr>" for r in rows)
-    return HTMLBlock(f"<table><caption>{esc(caption)}</caption><thead><tr>{th}</tr></thead>"
-                     f"<tbody>{body}</tbody></table>")
+_table = html_table
 
 
 def _screen(findings: dict, course):
