@@ -338,6 +338,7 @@ class KernelClient:
         self.comms: dict = {}        # comm_id -> state at open
         self.updates: list = []      # (time, comm_id, state)
         self.stdout: list = []
+        self.stderr: list = []       # anything on stderr would be on the student's screen
 
     def close(self):
         try:
@@ -351,8 +352,14 @@ class KernelClient:
                            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
                 "parent_header": {}, "metadata": {}, "content": content, "channel": channel, "buffers": []}
 
-    def _recv(self) -> dict:
-        msg = json.loads(self.ws.recv())
+    def _recv(self, deadline: float) -> dict:
+        import websocket
+
+        self.ws.settimeout(max(0.1, deadline - time.monotonic()))
+        try:
+            msg = json.loads(self.ws.recv())
+        except websocket.WebSocketTimeoutException:
+            raise TimeoutError("the kernel sent nothing in time") from None
         kind = msg.get("msg_type") or msg["header"]["msg_type"]
         content = msg.get("content", {})
         if kind == "comm_open":
@@ -363,8 +370,8 @@ class KernelClient:
                 state = data.get("state", {})
                 self.comms.setdefault(content["comm_id"], {}).update(state)   # e.g. add_class() after creation
                 self.updates.append((time.monotonic(), content["comm_id"], state))
-        elif kind == "stream" and content.get("name") == "stdout":
-            self.stdout.append(content.get("text", ""))
+        elif kind == "stream":
+            (self.stdout if content.get("name") == "stdout" else self.stderr).append(content.get("text", ""))
         return msg
 
     def _send_wait(self, msg: dict, deadline: float) -> dict:
@@ -372,8 +379,8 @@ class KernelClient:
         self.ws.send(json.dumps(msg))
         mid = msg["header"]["msg_id"]
         reply, idle, error = None, False, None
-        while time.monotonic() < deadline and not (reply and idle):
-            m = self._recv()
+        while not (reply and idle):
+            m = self._recv(deadline)
             if m.get("parent_header", {}).get("msg_id") != mid:
                 continue
             kind = m.get("msg_type") or m["header"]["msg_type"]
@@ -402,7 +409,7 @@ class KernelClient:
                 self._send_wait(self._msg("kernel_info_request", {}), min(deadline, time.monotonic() + 10))
                 return
             except TimeoutError:
-                if time.monotonic() > deadline:
+                if time.monotonic() >= deadline:
                     raise
 
     def click(self, comm_id: str, timeout: float = 60) -> None:
@@ -411,19 +418,18 @@ class KernelClient:
         self.ws.send(json.dumps(msg))
 
     def wait_update(self, predicate, since: int, timeout: float = 60) -> float:
+        """The time the first widget update matching ``predicate`` (after update number ``since``) arrived."""
         deadline = time.monotonic() + timeout
         seen = since
-        while time.monotonic() < deadline:
+        while True:
             for t, cid, state in self.updates[seen:]:
                 if predicate(cid, state):
                     return t
             seen = len(self.updates)
-            self.ws.settimeout(max(0.1, deadline - time.monotonic()))
             try:
-                self._recv()
-            except Exception:
-                break
-        raise TimeoutError("no feedback appeared after the click")
+                self._recv(deadline)
+            except TimeoutError:
+                raise TimeoutError("no feedback appeared after the click") from None
 
 
 def _answer_button(comms: dict) -> Optional[str]:
@@ -527,6 +533,8 @@ def run_student(api: Api, user: str, index: int, t0: float, timeout: float) -> S
         res.comms_opened = len(kc.comms)
         if not clicked:
             raise HubError(f"{res.notebook} showed no answer button to click")
+        if kc.stderr:
+            raise HubError(f"{res.notebook} showed error output: {''.join(kc.stderr)[:300]}")
 
         res.stage = "hand in"
         kc.stdout.clear()
