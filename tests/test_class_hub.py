@@ -264,3 +264,42 @@ def test_student_server_ports_are_distinct_and_outside_the_ephemeral_range(tmp_p
     low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
     assert all(1024 <= p < low for p in ports)
     assert ns["server_port"]("student-3") == ns["server_port"]("student-3")   # a restart may keep its port
+
+
+def test_make_class_serves_the_login_page_and_stops_cleanly(tmp_path):
+    """`make class`: the hub comes up on 127.0.0.1, prints its URL and the class password, and a SIGTERM (or
+    Ctrl+C) stops it with nothing left running."""
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    import psutil
+    import requests
+
+    if not (shutil.which("node") and shutil.which("npm")):
+        pytest.skip("node and npm are needed for JupyterHub's configurable-http-proxy; install nodejs and npm")
+    state = tmp_path / "class"
+    proc = subprocess.Popen([sys.executable, "-m", "deploy.jupyterhub.localhub", "serve", "--state", str(state)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = ""
+    try:
+        deadline = time.monotonic() + 90
+        while "Stop with Ctrl+C" not in out and time.monotonic() < deadline and proc.poll() is None:
+            out += proc.stdout.readline()
+        url = re.search(r"(http://127\.0\.0\.1:\d+)/hub/login", out)
+        assert url, out
+        password = (state / "password").read_text().strip()
+        assert password in out
+        assert requests.get(url.group(0), timeout=30).status_code == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    left = []
+    for p in psutil.process_iter(["cmdline"]):
+        try:
+            if str(state) in " ".join(p.info["cmdline"] or []) or str(state) in (p.cwd() or ""):
+                left.append(p.pid)
+        except psutil.Error:
+            continue
+    assert not left, f"processes left after stopping make class: {left}"
