@@ -67,3 +67,17 @@ def test_detects_a_disagreement(tmp_path, monkeypatch):
     deps = pyproject_deps()
     deps["pandas"] = ">=1.0"
     assert deps != environment_deps()
+
+
+def test_binder_environment_is_the_same_without_the_editable_install():
+    root = yaml.safe_load((ROOT / "environment.yml").read_text())
+    binder = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
+
+    def strip(env):
+        return [d if not isinstance(d, dict) else {"pip": [r for r in d["pip"] if not r.startswith("-e")]}
+                for d in env["dependencies"]]
+
+    assert binder["channels"] == root["channels"]
+    assert strip(binder) == strip(root)
+    post = (ROOT / "binder" / "postBuild").read_text()
+    assert "pip install --no-deps -e ." in post
