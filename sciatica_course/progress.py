@@ -902,8 +902,32 @@ def import_progress(path) -> ImportResult:
     return Store().import_progress(path)
 
 
+def handin_dir() -> Optional[Path]:
+    """The class's shared hand-in folder (``$SCIATICA_HANDIN_DIR``, set by the course's JupyterHub), or None."""
+    value = os.environ.get("SCIATICA_HANDIN_DIR", "").strip()
+    return Path(value) if value else None
+
+
+def hand_in(folder=None, anonymous: bool = False) -> ExportResult:
+    """Export your progress into the class's hand-in folder as ``<user>.json`` (replacing your earlier
+    hand-in), where ``sciatica-course class-report`` reads it."""
+    import re
+
+    target = Path(folder) if folder is not None else handin_dir()
+    if target is None:
+        raise ProgressError("There is no hand-in folder here (SCIATICA_HANDIN_DIR is not set); "
+                            "export your progress and send the file to your instructor instead.")
+    store = Store()
+    who = (os.environ.get("JUPYTERHUB_USER") or store.student_name() or "").strip()
+    if anonymous or not who:
+        who = store.export_data(anonymous=True)["student"]
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", who).strip("._") or "student"
+    return store.export_progress(target / f"{safe}.json", anonymous=anonymous)
+
+
 __all__ = [
     "ProgressError", "Store", "ImportResult", "ExportResult", "store_dir", "store_path", "default_store",
+    "hand_in", "handin_dir",
     "record_answer", "record_case_attempt", "mark_lesson_complete", "is_lesson_complete", "completed_lessons",
     "answers", "case_attempts", "student_name", "set_student_name", "status", "export_progress",
     "import_progress", "notices", "CONFIDENCE_LABELS", "SCHEMA_VERSION",

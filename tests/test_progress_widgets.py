@@ -160,3 +160,25 @@ def test_progress_transfer_export_import(home):
     assert res.added["answers"] == 1 and "1 record already here" in t.message.value
     assert t.import_bytes("bad.json", b"{nope") is None and "not a progress file" in t.message.value
     assert t.import_bytes("other.json", b'{"format": "x"}') is None and "not a sciatica-course" in t.message.value
+
+
+def test_hand_in_writes_an_export_into_the_class_folder(tmp_path, monkeypatch):
+    import json
+
+    from sciatica_course import progress
+    from sciatica_course.widgets.revision import ProgressTransfer
+    home, handin = tmp_path / "home", tmp_path / "handin"
+    handin.mkdir()
+    monkeypatch.setenv("SCIATICA_COURSE_HOME", str(home))
+    monkeypatch.delenv("SCIATICA_HANDIN_DIR", raising=False)
+    assert ProgressTransfer().handin_button is None
+    with pytest.raises(progress.ProgressError, match="no hand-in folder"):
+        progress.hand_in()
+    monkeypatch.setenv("SCIATICA_HANDIN_DIR", str(handin))
+    monkeypatch.setenv("JUPYTERHUB_USER", "student-07")
+    progress.record_answer("start_scope", "a", True, confidence=2)
+    w = ProgressTransfer()
+    w.handin_button.click()
+    data = json.loads((handin / "student-07.json").read_text())
+    assert data["format"] == "sciatica-course-progress" and len(data["answers"]) == 1
+    assert "Handed in" in w.message.value

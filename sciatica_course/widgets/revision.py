@@ -370,6 +370,11 @@ class ProgressTransfer(W.VBox):
         self.upload = W.FileUpload(accept=".json", multiple=False, description="Import a progress file")
         self.upload.observe(self._uploaded, names="value")
         self.message = W.HTML()
+        self.handin_button = None
+        if progress.handin_dir() is not None:
+            self.handin_button = W.Button(description="Hand in to my instructor", icon="upload",
+                                          tooltip="Put a copy of your progress in the class hand-in folder")
+            self.handin_button.on_click(lambda _b: self.hand_in())
         try:
             st = progress.status()
             self.name.value = st["student"]
@@ -379,7 +384,9 @@ class ProgressTransfer(W.VBox):
         except progress.ProgressError as e:
             self.where.value = feedback_html(esc(e), role="alert")
         super().__init__(children=[STYLE, self.where, W.HBox([self.name, self.save_name]),
-                                   W.HBox([self.anonymous, self.export_button]), self.upload, self.message])
+                                   W.HBox([self.anonymous, self.export_button]
+                                          + ([self.handin_button] if self.handin_button else [])),
+                                   self.upload, self.message])
         self.add_class("sc-widget")
 
     def set_name(self) -> str:
@@ -415,6 +422,18 @@ class ProgressTransfer(W.VBox):
             f"href=\"data:application/json;base64,{b64}\">Download {esc(fname)}</a></p>"
             "<p>Or in a terminal: <code>sciatica-course progress export -o my-progress.json</code></p>")
         return data
+
+    def hand_in(self):
+        """Copy your progress into the class hand-in folder (what the hand-in button does)."""
+        from .. import progress
+
+        try:
+            res = progress.hand_in(anonymous=self.anonymous.value)
+        except progress.ProgressError as e:
+            self.message.value = feedback_html(esc(e), role="alert")
+            return None
+        self.message.value = feedback_html(f"Handed in: {esc(res.message or res.path)}")
+        return res
 
     def _uploaded(self, change):
         files = change["new"]
