@@ -2,8 +2,9 @@
 Chromium, a fresh kernel, Run All, then no error output anywhere, every declared widget rendered, a real
 interaction through the page by role and accessible name, and an axe-core scan of what the course renders.
 
-To add a lesson-specific interaction, add a function ``(page_scope, ctx) -> None`` to INTERACTIONS under the
-notebook's file name (without .ipynb). Every lesson also gets the generic quiz interaction.
+To add a lesson-specific interaction, write a function ``(nb: Rendered, course) -> str`` (usually one call to
+``press(nb, role, accessible_name, text_expected_in_a_status_region)``) and list it in INTERACTIONS under the
+notebook's file name without .ipynb. Every lesson also gets the generic quiz interaction (answer_a_quiz).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 
 import labkit
 from suite import REPORT, SOURCE, is_benign, notebook_ids
+
 
 class Rendered:
     """A notebook opened and run in the page, with what was found."""
@@ -81,10 +83,17 @@ def press(nb: Rendered, role: str, name: str, expect: str, nth: int = 0) -> str:
     assert control.count() > nth, f"{nb.path}: no {role} named {name!r} (found {control.count()})"
     control = control.nth(nth)
     control.scroll_into_view_if_needed()
+    regions = scope.get_by_role("status").filter(has_text=expect)
+    before = set(regions.all_inner_texts())
     control.click()
-    nb.lab.wait_for(scope.get_by_role("status").filter(has_text=expect).first, nb.path,
-                    f"{expect!r} after pressing {name!r}")
-    return f"{role} {name!r} -> {expect!r}"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:   # a status region with `expect` whose text is new since the click
+        if set(regions.all_inner_texts()) - before:
+            return f"{role} {name!r} -> {expect!r}"
+        nb.page.wait_for_timeout(100)
+    errs = [f"{e['type']}: {e['text'].strip()[:500]}" for e in nb.lab.iopub(nb.path) if not is_benign(e)]
+    raise AssertionError(f"{nb.path}: no new feedback with {expect!r} within 10 s of pressing {name!r}; "
+                         "kernel said: " + ("\n".join(errs) or "nothing"))
 
 
 def path_explorer_next(nb, course):
@@ -106,6 +115,36 @@ def symptom_map_area(nb, course):
     return press(nb, "button", region.name, "Before you read anything into this")
 
 
+def intake_question(nb, course):
+    q = course.intake["maria"].questions[0]
+    return press(nb, "button", q.ask, "What this changes")
+
+
+def screening_red_flag(nb, course):
+    return press(nb, "checkbox", course.findings["saddle_anaesthesia"].label, "Massage today")
+
+
+def irritability_night_pain(nb, course):
+    return press(nb, "checkbox", "Pain at night or waking from sleep", "Irritability:")
+
+
+def contraindication_sort(nb, course):
+    return press(nb, "button", "Postpone and refer", "Why:")
+
+
+def case_intake(nb, course):
+    """The first case player (desk_worker_disc): tick the first question, ask it, read the client's answer."""
+    choice = course.cases["desk_worker_disc"].steps[0].choices[0]
+    scope = nb.scope()
+    box = scope.get_by_role("checkbox", name=choice.text, exact=True).first
+    box.scroll_into_view_if_needed()
+    box.check()
+    scope.get_by_role("button", name="Ask these questions", exact=True).first.click()
+    nb.lab.wait_for(scope.get_by_text(choice.answer, exact=False).filter(visible=True).first, nb.path,
+                    "the client's answer")
+    return f"case desk_worker_disc: asked {choice.id!r}, the client answered"
+
+
 def complete_lesson(nb, course):
     return press(nb, "button", "Mark this lesson complete", "you completed this lesson")
 
@@ -114,6 +153,12 @@ def complete_lesson(nb, course):
 INTERACTIONS: dict[str, list] = {
     "01_sciatic_nerve_path": [path_explorer_next, variant_type_b, myth_check_verdict],
     "02_root_levels": [symptom_map_area],
+    "03_assessment_reasoning": [intake_question],
+    "04_red_flags_and_referral": [screening_red_flag],
+    "05_irritability": [irritability_night_pain],
+    "06_contraindications": [contraindication_sort],
+    "07_technique_selection": [myth_check_verdict],
+    "08_case_clinic": [case_intake],
     "09_revision": [complete_lesson],
 }
 
