@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -27,6 +28,17 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-dev-shm-usage"]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 PROBE_KERNEL = "sciatica-probe"
+
+
+# Kernel chatter on the iopub channel that is not shown to a student and not produced by the course:
+# the widget manager asks for ipywidgets' control comm before any cell has imported ipywidgets.
+BENIGN_IOPUB = [re.compile(r"^No such comm target registered: jupyter\.widget\.control\s*$"),
+                re.compile(r"^No such comm: [0-9a-f-]+\s*$")]
+
+
+def is_benign(entry: dict) -> bool:
+    return entry["type"] == "stderr" and all(
+        any(p.match(line) for p in BENIGN_IOPUB) for line in entry["text"].splitlines() if line.strip())
 
 
 def free_port() -> int:
@@ -313,7 +325,7 @@ class Lab:
         try:
             locator.wait_for(timeout=timeout * 1000)
         except PlaywrightTimeout:
-            errs = [f"{e['type']}: {e['text'].strip()[:500]}" for e in self.iopub(path)]
+            errs = [f"{e['type']}: {e['text'].strip()[:500]}" for e in self.iopub(path) if not is_benign(e)]
             raise AssertionError(f"{path}: {what} did not appear within {timeout:g} s; kernel said: "
                                  + ("\n".join(errs) or "nothing")) from None
 

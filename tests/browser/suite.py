@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import labkit
@@ -80,15 +79,4 @@ def notebook_ids() -> list[str]:
     return [p.relative_to(SOURCE).as_posix() for p in labkit.notebook_paths(SOURCE)]
 
 
-
-# Kernel chatter on the iopub channel that is not shown to a student and not produced by the course:
-# the widget manager asks for ipywidgets' control comm before any cell has imported ipywidgets.
-BENIGN_IOPUB = [re.compile(r"^No such comm target registered: jupyter\.widget\.control\s*$"),
-                re.compile(r"^No such comm: [0-9a-f-]+\s*$")]
-
-
-def is_benign(entry: dict) -> bool:
-    return entry["type"] == "stderr" and all(
-        any(p.match(line) for p in BENIGN_IOPUB) for line in entry["text"].splitlines() if line.strip())
-
-
+is_benign = labkit.is_benign
