@@ -26,9 +26,10 @@ lab: venv
 test: venv
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider tests notebooks
 
-## make bench: benchmarks as ratios against floors measured in the same run
+## make bench: benchmarks as ratios against floors measured in the same run, then a simulated class of 40
 bench: venv
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m deploy.jupyterhub.localhub simulate --students 40
 
 ## make class: a local JupyterHub for trying a class on one machine
 class: venv
