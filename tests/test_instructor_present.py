@@ -34,18 +34,16 @@ def _why_no_browser():
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(request):
     why = _why_no_browser()
     if why:
         if os.environ.get("SCIATICA_REQUIRE_BROWSER"):
             pytest.fail(why)
         pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    pw = request.getfixturevalue("playwright_instance")  # the session's one Playwright (root conftest.py)
+    b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
 
 
 @pytest.fixture(scope="module")

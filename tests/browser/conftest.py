@@ -35,15 +35,13 @@ def _browser_available() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def lab_session():
+def lab_session(request):
     """(server, Lab page, temp folder). One per test session."""
     why = _browser_available()
     if why:
         if os.environ.get("SCIATICA_REQUIRE_BROWSER"):
             pytest.fail(why)
         pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
     t0 = time.monotonic()
     tmp = labkit.temp_dir()
     root = tmp / "notebooks"
@@ -61,7 +59,7 @@ def lab_session():
                               kernels={labkit.PROBE_KERNEL: {"SCIATICA_COURSE_DATA": str(data),
                                                              "SCIATICA_COURSE_HOME": str(course_home)}})
     server.start()
-    pw = sync_playwright().start()
+    pw = request.getfixturevalue("playwright_instance")  # the session's one Playwright (root conftest.py)
     browser = None
     try:
         browser = labkit.launch_browser(pw)
@@ -72,7 +70,6 @@ def lab_session():
     finally:
         if browser is not None:
             browser.close()
-        pw.stop()
         server.stop()
         REPORT["timings"]["session_total_s"] = round(time.monotonic() - t0, 1)
         try:
