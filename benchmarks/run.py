@@ -320,8 +320,10 @@ def table(res: dict) -> str:
     t = res.get("make_test") or {}
     if t:
         wall = f"{t['wall_s']:.0f} s" if t.get("wall_s") is not None else "-"
-        rows.append(("make test wall time" + (" (previous run)" if t.get("stale") else ""), wall,
-                     t.get("source", ""), "", "< 600 s"))
+        src = t.get("source", "") + (f" {t['at'][:16].replace('T', ' ')} UTC" if t.get("at") else "")
+        if t.get("summary"):
+            src += f" ({t['summary'].split(' in ')[0]})"
+        rows.append(("make test wall time" + (" (earlier run)" if t.get("stale") else ""), wall, src, "", "< 600 s"))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
