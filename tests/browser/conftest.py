@@ -58,8 +58,8 @@ def lab_session(request):
     server = labkit.LabServer(tmp, root, env_extra={"SCIATICA_COURSE_HOME": course_home},
                               kernels={labkit.PROBE_KERNEL: {"SCIATICA_COURSE_DATA": str(data),
                                                              "SCIATICA_COURSE_HOME": str(course_home)}})
-    server.start()
     pw = request.getfixturevalue("playwright_instance")  # the session's one Playwright (root conftest.py)
+    server.start()
     browser = None
     try:
         browser = labkit.launch_browser(pw)
