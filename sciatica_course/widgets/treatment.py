@@ -174,6 +174,7 @@ class IrritabilityClassifier(W.VBox):
         self.result_html = W.HTML()
         self.figure_html = W.HTML()
         self._ax = None
+        self._figure_cache: dict = {}
         self._figure = figure
         for c in self.controls:
             c.observe(lambda _ch: self.update(), names="value")
@@ -223,16 +224,22 @@ class IrritabilityClassifier(W.VBox):
             "prevalence-adjusted 0.50; Barakatt 2009). Treat the rating as a starting dose and re-check how the "
             "client responds.</p>")
         if self._figure:
-            from ..plotting.common import figure_html
-            from ..plotting.treatment import plot_irritability_levels
+            # the figure depends only on the level and its deciding indicators: draw each once, then reuse it
+            key = (res.level, tuple(res.deciding))
+            cache = self._figure_cache
+            if key not in cache:
+                from ..plotting.common import figure_html
+                from ..plotting.treatment import plot_irritability_levels
 
-            if self._ax is None:
-                from ..plotting.common import new_axes
+                if self._ax is None:
+                    from ..plotting.common import new_axes
 
-                self._ax = new_axes(None, figsize=(6.5, 1.9))
-            self._ax.clear()
-            plot_irritability_levels(res, ax=self._ax, course=self.course)
-            self.figure_html.value = figure_html(self._ax)
+                    self._ax = new_axes(None, figsize=(6.5, 1.9))
+                self._ax.clear()
+                plot_irritability_levels(res, ax=self._ax, course=self.course)
+                cache[key] = figure_html(self._ax)
+            if self.figure_html.value != cache[key]:
+                self.figure_html.value = cache[key]
         return res
 
 
