@@ -200,6 +200,11 @@ class IrritabilityClassifier(W.VBox):
             _set_value(names[k], v)
         return self
 
+    def _reliability(self) -> str:
+        """What the reliability study found, from data/sources.yaml (Barakatt 2009, IRR-02)."""
+        src = self.course.sources.get("barakatt_2009a")
+        return f"{src.supports} (Barakatt et al. {src.year})." if src else ""
+
     def update(self):
         from ..reasoning.treatment import classify_irritability
 
@@ -219,9 +224,8 @@ class IrritabilityClassifier(W.VBox):
         self.result_html.value = feedback_html(
             f"<p>Irritability: {_level_badge(res.level)} - decided by: {decided}.</p>"
             f"<ul style='list-style:none;padding-left:0'>{''.join(rows)}</ul>"
-            "<p><i>Teaching synthesis, not a validated scale.</i> Irritability has no operational definition; two "
-            "physical therapists rating the same back-pain patients agreed only moderately (kappa 0.44, "
-            "prevalence-adjusted 0.50; Barakatt 2009). Treat the rating as a starting dose and re-check how the "
+            "<p><i>Teaching synthesis, not a validated scale.</i> Reliability: "
+            f"{esc(self._reliability())} Treat the rating as a starting dose and re-check how the "
             "client responds.</p>")
         if self._figure:
             # the figure depends only on the level and its deciding indicators: draw each once, then reuse it
