@@ -172,6 +172,8 @@ class _Tree:
             if node.tag not in _ALLOWED_SCALAR_TAGS:
                 self._bad_tag(node, path, line)
                 return INVALID
+            if node.tag == _TAG + "str":
+                return node.value  # the common case, without the constructor's machinery
             return self._scalars.construct_object(node, deep=True)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _TAG + "seq":
@@ -262,6 +264,15 @@ def _is_optional(tp):
     return False, tp
 
 
+@lru_cache(maxsize=None)
+def _plan(tp) -> tuple:
+    """(optional, base type, markers) of a field type, worked out once per type."""
+    tp, markers = split_annotated(tp)
+    optional, tp = _is_optional(tp)
+    tp, more = split_annotated(tp)
+    return optional, tp, tuple(markers) + tuple(more)
+
+
 def kind_of(cls) -> tuple:
     """The ``kind`` literal values of a record type (for discriminated unions)."""
     tp = _hints(cls).get("kind")
@@ -300,16 +311,12 @@ class _Checker:
     def check(self, value, tp, path):
         if value is INVALID:
             return INVALID
-        tp, markers = split_annotated(tp)
-        optional, tp = _is_optional(tp)
+        optional, tp, markers = _plan(tp)
         if value is None:
             if optional:
                 return None
             self.problem(path, "a value is required here (it is empty)")
             return INVALID
-        tp2, more = split_annotated(tp)
-        markers += more
-        tp = tp2
         out = self._check_type(value, tp, path)
         if out is INVALID:
             return INVALID
