@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..conditions import compile_condition, matched
+from . import URGENCY_ORDER
 
-URGENCY_RANK = {"none": 0, "routine": 1, "urgent": 2, "emergency": 3}
+URGENCY_RANK = {u: i for i, u in enumerate(URGENCY_ORDER)}
 NOT_TODAY = frozenset({"emergency", "urgent"})
 
 

@@ -152,7 +152,9 @@ def _lower_first(text: str) -> str:
 
 
 def _not_treating_reason(screen, course) -> str:
-    if screen.urgency in ("emergency", "urgent"):
+    from .screening import NOT_TODAY
+
+    if screen.urgency in NOT_TODAY:
         return f"No hands-on treatment today: the screening found an {screen.urgency} reason to refer first."
     names = [course.contraindications[c].name for c in getattr(screen, "systemic", ()) if c in course.contraindications]
     if names:
