@@ -39,7 +39,7 @@ def test_play_expert_path_by_clicking(monkeypatch):
     play_through(p)
     assert p.session.score == p.session.max_score
     assert "Finished" in p.score_html.value and "Debrief" in p.debrief.value
-    assert "<img src=\"data:image/png;base64," in p.debrief.value and 'alt="Path figure' in p.debrief.value
+    assert "<img src=\"data:image/svg+xml;base64," in p.debrief.value and 'alt="Path figure' in p.debrief.value
     assert "Your path beside the expert" in p.debrief.value and "What if?" in p.debrief.value
     assert len(saved) == 1 and saved[0]["case_id"] == "desk_worker_disc" and saved[0]["score"] == p.session.score
 
@@ -155,3 +155,43 @@ def test_path_figure_is_readable_without_colour():
     assert "Must-ask gate" in texts
     alt = alt_text(ax)
     assert "Red-flag decision (critical)" in alt and "Expert path" in alt
+
+
+def test_path_figure_as_svg_says_it_in_words_and_escapes():
+    import base64
+    import re
+    import xml.etree.ElementTree as ET
+    from dataclasses import replace
+
+    from sciatica_course.plotting.cases import case_path_html, case_path_svg, path_alt
+
+    s = cases.play("cauda_equina", [["q_onset"], SCREEN, ("rf_treat", 3)], course=COURSE)
+    d = s.debrief()
+    svg = case_path_svg(d)
+    root = ET.fromstring(svg)                      # well-formed XML
+    texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "!! critical" in texts and "! unsafe" in texts and "✓ safe" in texts and "~ suboptimal" in texts
+    assert "Must-ask gate" in texts and "Your path" in texts and "Expert path" in texts
+    html = case_path_html(d)
+    data = re.search(r'base64,([^"]+)"', html).group(1)
+    assert base64.b64decode(data).decode() == svg
+    assert 'alt="Path figure for the case' in html and "Red-flag decision (critical)" in path_alt(d)
+    hostile = replace(d, title='<script>alert(1)</script> & "x"')
+    svg = case_path_svg(hostile)
+    ET.fromstring(svg)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "<script>" not in case_path_html(hostile)
+
+
+def test_playing_a_case_with_its_debrief_imports_no_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from sciatica_course import cases\n"
+            "from sciatica_course.widgets import case_player\n"
+            "case_player.show_debrief(cases.play_expert('piriformis_runner'))._repr_html_()\n"
+            "p = case_player.CasePlayer('desk_worker_disc', record=False)\n"
+            "print(sorted(m for m in ('matplotlib', 'numpy', 'pandas', 'PIL') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

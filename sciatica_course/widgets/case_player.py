@@ -139,10 +139,9 @@ def debrief_html(debrief, course, figure: bool = True) -> str:
                    "rules</caption><thead><tr><th scope='col'>Variant</th><th scope='col'>The rules say</th>"
                    "<th scope='col'>What changes</th></tr></thead><tbody>" + "".join(wrows) + "</tbody></table>")
     if figure:
-        from ..plotting.cases import plot_case_path
-        from ..plotting.common import figure_html
+        from ..plotting.cases import case_path_html   # SVG: no matplotlib in a lesson that plays cases
 
-        out.append(figure_html(plot_case_path(d)))
+        out.append(case_path_html(d))
     return "".join(out)
 
 
