@@ -60,6 +60,63 @@ def test_classifier_reuses_one_figure():
     assert c._ax is ax
 
 
+def _sent(monkeypatch):
+    """Record every widget state message (widget, JSON size in bytes, state) instead of sending it."""
+    import json
+
+    sent = []
+    monkeypatch.setattr(W.Widget, "_send", lambda self, msg, buffers=None: sent.append(
+        (self, len(json.dumps(msg, ensure_ascii=False).encode()), msg.get("state", {}))))
+    return sent
+
+
+def test_classifier_figure_shows_the_rated_level_with_its_description():
+    c = tw.IrritabilityClassifier(COURSE)
+    assert c.shown_level == "low" and 'sc-irr-img-low' in c.figure_html.value
+    assert "sc-irr-img-high" not in c.figure_html.value          # a level is drawn only when first rated
+    c.night.value = True
+    assert c.result.level == "high" and c.shown_level == "high"
+    fig = c.figure_html.value
+    assert fig.count("<img") == 2 and "sc-irr-img-low" in fig and "sc-irr-img-high" in fig
+    # every image has alt text saying which level it marks, and names the "decided by" sentence as its description
+    assert 'alt="A three-step scale low, moderate, high with high marked' in fig
+    assert fig.count(f'aria-describedby="{c._decided_id}"') == 2
+    v = c.result_html.value
+    assert f"id='{c._decided_id}'" in v and "decided by: Pain at night or waking from sleep" in v
+    c.night.value = False
+    assert c.shown_level == "low" and c.figure_html.value == fig   # switching back redraws and resends nothing
+
+
+def test_classifier_click_sends_one_small_message_without_an_image(monkeypatch):
+    c = tw.IrritabilityClassifier(COURSE)
+    c.night.value = True                 # both levels of the toggle drawn once
+    c.night.value = False
+    sent = _sent(monkeypatch)
+    c.night.value = True                 # (in the page the click sets it; here the checkbox sends it too)
+    sent = [m for m in sent if m[0] not in c.controls]
+    assert [w for w, _n, _s in sent] == [c.result_html]          # one message: feedback text + figure class
+    (_w, size, state), = sent
+    assert set(state) == {"value", "_dom_classes"} and list(state["_dom_classes"]) == ["sc-irr-show-high"]
+    assert "data:image" not in state["value"] and size < 2500, size
+    sent = _sent(monkeypatch)
+    c.pain.value = 8                     # still high, another deciding indicator: only the text changes
+    assert [set(s) for w, _n, s in sent if w not in c.controls] == [{"value"}]
+
+
+def test_classifier_set_updates_once(monkeypatch):
+    c = tw.IrritabilityClassifier(COURSE)
+    sent = _sent(monkeypatch)
+    c.set(pain_score=5, settle_time_minutes=30, symptoms_below_knee=True)
+    assert c.result.level == "moderate" and c.shown_level == "moderate"
+    assert sum(1 for w, _n, _s in sent if w is c.result_html) == 1
+
+
+def test_classifier_without_figure():
+    c = tw.IrritabilityClassifier(COURSE, figure=False)
+    c.set(pain_score=8)
+    assert c.figure_html.value == "" and c.shown_level is None and "▲ HIGH" in c.result_html.value
+
+
 def test_planner_examples_and_what_changed():
     p = tw.SessionPlanner(COURSE)
     p.example.value = "Carla: high, night pain and numbness"

@@ -96,6 +96,30 @@ def plot_irritability_levels(result, ax=None, course=None):
     return ax
 
 
+def level_alt(level: str) -> str:
+    """The alt text of one level's figure on its own (no deciding indicators: the pixels do not show them)."""
+    return f"A three-step scale low, moderate, high with {level} marked (irritability {level}, a teaching synthesis)."
+
+
+def level_img_html(ax, level: str, describedby: str | None = None) -> str:
+    """One drawn level figure as an ``<img>`` (PNG data URI) with class ``sc-irr-img sc-irr-img-<level>``.
+
+    For a widget that keeps every level's figure in the page and shows one by a CSS class (the per-click
+    message then carries no image). The alt text is :func:`level_alt`; ``describedby`` names the id of the
+    element that says which indicators decided the level (``aria-describedby``), so a screen reader still
+    hears them with the figure.
+    """
+    import base64
+
+    from ..text import esc
+    from .common import png_bytes
+
+    data = base64.b64encode(png_bytes(ax.figure)).decode("ascii")
+    desc = f' aria-describedby="{esc(describedby)}"' if describedby else ""
+    return (f'<img class="sc-irr-img sc-irr-img-{esc(level)}" src="data:image/png;base64,{data}" '
+            f'alt="{esc(level_alt(level))}"{desc} style="max-width:100%;height:auto"/>')
+
+
 def technique_matrix(level: str | None = None, course=None):
     """The matrix for a lesson cell (an ``<img>`` with alt text); ``level`` outlines one column."""
     from .common import show
@@ -127,5 +151,5 @@ def endangerment_figure(course=None):
     return show(plot_endangerment(course=course))
 
 
-__all__ = ["plot_technique_matrix", "plot_irritability_levels", "matrix_rows", "FIT_STYLE", "technique_matrix",
-           "plot_endangerment", "endangerment_figure"]
+__all__ = ["plot_technique_matrix", "plot_irritability_levels", "level_alt", "level_img_html", "matrix_rows",
+           "FIT_STYLE", "technique_matrix", "plot_endangerment", "endangerment_figure"]

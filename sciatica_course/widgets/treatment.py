@@ -151,6 +151,23 @@ def _level_badge(level: str) -> str:
     return f"<b style='font-size:1.15em'>{esc(LEVEL_MARK[level])}</b>"
 
 
+# The classifier keeps each level's figure in the page once (hidden <img>s in ``figure_html``) and shows the
+# rated one through a class on its sibling ``result_html`` (``sc-irr-show-<level>``), set in the same
+# message as the feedback text: a click sends the feedback and a class name, never an image again.
+# Indicator rows are styled by class, not inline, to keep that message small; each row also says in words
+# whether it is deciding, present or absent (never colour alone).
+_CLASSIFIER_CSS = (
+    "<style>"
+    ".sc-irr-figure img.sc-irr-img{display:none}"
+    + "".join(f".sc-irr-show-{lv}~.sc-irr-figure img.sc-irr-img-{lv}{{display:inline}}" for lv in LEVELS)
+    + ".sc-irr-rows{list-style:none;padding-left:0}"
+    ".sc-irr-rows .sc-irr-deciding{font-weight:bold;background:#F0E442}"
+    ".sc-irr-rows .sc-irr-absent{color:#555}"
+    "</style>"
+)
+_ROW_MARK = {"deciding": "◀ DECIDING", "present": "✓ present", "absent": "· absent"}
+
+
 class IrritabilityClassifier(W.VBox):
     """Set a client's story; see low / moderate / high with the deciding indicators highlighted."""
 
@@ -173,15 +190,26 @@ class IrritabilityClassifier(W.VBox):
         self.controls = (self.pain, self.night, self.rest, self.minimal, self.settle, self.below_knee, self.numb)
         self.result_html = W.HTML()
         self.figure_html = W.HTML()
+        self.figure_html.add_class("sc-irr-figure")
+        # the "decided by" sentence, which the figure's images name as their description (aria-describedby)
+        self._decided_id = f"sc-irr-decided-{self.result_html.model_id}"
         self._ax = None
-        self._figure_cache: dict = {}
+        self._figure_imgs: dict[str, str] = {}   # level -> <img> (drawn the first time a level is rated)
         self._figure = figure
+        self._quiet = False
+        self._indicators = self._indicator_rows()
         for c in self.controls:
             c.observe(lambda _ch: self.update(), names="value")
-        super().__init__([STYLE, W.HTML("<b>The client's story</b>"), *self.controls, self.result_html,
-                          self.figure_html])
+        super().__init__([STYLE, W.HTML(_CLASSIFIER_CSS), W.HTML("<b>The client's story</b>"), *self.controls,
+                          self.result_html, self.figure_html])
         self.add_class("sc-widget")
         self.update()
+
+    def _indicator_rows(self):
+        """(id, escaped "LEVEL: label" text) of every indicator, highest level first (the data does not change)."""
+        return tuple((r.id, f"{esc(LEVEL_MARK[lv])}: {inline(r.label)}", esc(r.label))
+                     for lv in reversed(LEVELS) for r in self.course.irritability
+                     if r.kind == "indicator" and r.raises_to == lv)
 
     def findings(self) -> dict:
         f = {"pain_score": self.pain.value, "night_pain": self.night.value, "pain_at_rest": self.rest.value,
@@ -192,12 +220,17 @@ class IrritabilityClassifier(W.VBox):
         return f
 
     def set(self, **findings):
-        """Set several controls at once (a test or a lesson's worked example)."""
+        """Set several controls at once (a test or a lesson's worked example); the result updates once."""
         names = {"pain_score": self.pain, "night_pain": self.night, "pain_at_rest": self.rest,
                  "provoked_by_minimal_activity": self.minimal, "settle_time_minutes": self.settle,
                  "symptoms_below_knee": self.below_knee, "numbness": self.numb}
-        for k, v in findings.items():
-            _set_value(names[k], v)
+        self._quiet = True
+        try:
+            for k, v in findings.items():
+                _set_value(names[k], v)
+        finally:
+            self._quiet = False
+        self.update()
         return self
 
     def _reliability(self) -> str:
@@ -205,45 +238,55 @@ class IrritabilityClassifier(W.VBox):
         src = self.course.sources.get("barakatt_2009a")
         return f"{src.supports} (Barakatt et al. {src.year})." if src else ""
 
+    @property
+    def shown_level(self) -> str | None:
+        """The level whose figure the page shows (from ``result_html``'s ``sc-irr-show-<level>`` class)."""
+        for cls in self.result_html._dom_classes:
+            if cls.startswith("sc-irr-show-"):
+                return cls[len("sc-irr-show-"):]
+        return None
+
+    def _level_img(self, res) -> str:
+        """Draw the figure of ``res``'s level (its pixels depend on the level only) as a hidden ``<img>``."""
+        from ..plotting.treatment import level_img_html, plot_irritability_levels
+
+        if self._ax is None:
+            from ..plotting.common import new_axes
+
+            self._ax = new_axes(None, figsize=(6.5, 1.9))
+        self._ax.clear()
+        plot_irritability_levels(res, ax=self._ax, course=self.course)
+        return level_img_html(self._ax, res.level, describedby=self._decided_id)
+
     def update(self):
+        if self._quiet:
+            return getattr(self, "result", None)
         from ..reasoning.treatment import classify_irritability
 
         self.result = res = classify_irritability(self.findings(), self.course)
         rows = []
-        for lv in reversed(LEVELS):
-            for r in self.course.irritability:
-                if r.kind != "indicator" or r.raises_to != lv:
-                    continue
-                present = r.id in res.holding
-                deciding = r.id in res.deciding
-                mark = "◀ DECIDING" if deciding else ("✓ present" if present else "· absent")
-                style = "font-weight:bold;background:#F0E442" if deciding else ("" if present else "color:#555")
-                rows.append(f"<li style='{style}'>{esc(mark)} - {esc(LEVEL_MARK[lv])}: {inline(r.label)}</li>")
-        decided = (", ".join(esc(next(r.label for r in self.course.irritability if r.id == i)) for i in res.deciding)
+        labels = {}
+        for rid, text, label in self._indicators:
+            labels[rid] = label
+            kind = "deciding" if rid in res.deciding else ("present" if rid in res.holding else "absent")
+            rows.append(f"<li class='sc-irr-{kind}'>{_ROW_MARK[kind]} - {text}</li>")
+        decided = (", ".join(labels[i] for i in res.deciding if i in labels)
                    or "none of the moderate or high indicators is present")
-        self.result_html.value = feedback_html(
-            f"<p>Irritability: {_level_badge(res.level)} - decided by: {decided}.</p>"
-            f"<ul style='list-style:none;padding-left:0'>{''.join(rows)}</ul>"
+        html = feedback_html(
+            f"<p id='{self._decided_id}'>Irritability: {_level_badge(res.level)} - decided by: {decided}.</p>"
+            f"<ul class='sc-irr-rows'>{''.join(rows)}</ul>"
             "<p><i>Teaching synthesis, not a validated scale.</i> Reliability: "
             f"{esc(self._reliability())} Treat the rating as a starting dose and re-check how the "
             "client responds.</p>")
-        if self._figure:
-            # the figure depends only on the level and its deciding indicators: draw each once, then reuse it
-            key = (res.level, tuple(res.deciding))
-            cache = self._figure_cache
-            if key not in cache:
-                from ..plotting.common import figure_html
-                from ..plotting.treatment import plot_irritability_levels
-
-                if self._ax is None:
-                    from ..plotting.common import new_axes
-
-                    self._ax = new_axes(None, figsize=(6.5, 1.9))
-                self._ax.clear()
-                plot_irritability_levels(res, ax=self._ax, course=self.course)
-                cache[key] = figure_html(self._ax)
-            if self.figure_html.value != cache[key]:
-                self.figure_html.value = cache[key]
+        if self._figure and res.level not in self._figure_imgs:
+            # a level not drawn yet: add its image (hidden until the class below shows it) before showing it
+            self._figure_imgs[res.level] = self._level_img(res)
+            self.figure_html.value = ('<figure style="margin:0">'
+                                      + "".join(self._figure_imgs.get(lv, "") for lv in LEVELS) + "</figure>")
+        with self.result_html.hold_sync():   # one message: the feedback and which figure to show
+            self.result_html.value = html
+            if self._figure:
+                self.result_html._dom_classes = (f"sc-irr-show-{res.level}",)
         return res
 
 
