@@ -53,6 +53,8 @@ def test_config_binds_localhost_and_avoids_the_kernel_traps(tmp_path):
     assert c.JupyterHub.authenticator_class == "shared-password"
     assert c.SharedPasswordAuthenticator.user_password == "class-password-1"
     assert len(c.SharedPasswordAuthenticator.admin_password) >= 32
+    assert Path(c.Spawner.cmd[-1]).name == "sciatica_singleuser.py" and Path(c.Spawner.cmd[-1]).exists()
+    c, _ns = _load_config(tmp_path, SCIATICA_LEAN_SINGLEUSER="0")
     assert Path(c.Spawner.cmd[-1]).name == "jupyterhub-singleuser" and Path(c.Spawner.cmd[-1]).exists()
     assert "services" not in c.JupyterHub                                 # no API token unless asked for
 
@@ -103,6 +105,50 @@ def test_trimmed_server_extensions_file_is_valid():
     data = json.loads((ROOT / "deploy/jupyterhub/singleuser/jupyter_server_config.d/sciatica-class.json").read_text())
     ext = data["ServerApp"]["jpserver_extensions"]
     assert ext and not any(ext.values()) and "jupyterlab" not in ext
+
+
+LEAN = ROOT / "deploy/jupyterhub/singleuser/python"
+HUB_ONLY = ("sqlalchemy", "sqlalchemy.orm", "alembic", "jupyterhub.orm", "jupyterhub.roles", "jupyterhub.handlers",
+            "jupyterhub.handlers.pages", "jupyterhub.metrics")
+
+
+def _python(code: str, **env) -> str:
+    import subprocess
+    import sys
+
+    run_env = {**os.environ, "PYTHONPATH": str(LEAN), **env}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env=run_env, timeout=120).stdout
+
+
+def test_lean_singleuser_leaves_the_hubs_database_and_pages_out():
+    out = json.loads(_python(
+        "import json, sys, sciatica_singleuser\n"
+        "lean = sciatica_singleuser.lean_import()\n"
+        "import jupyterhub.singleuser.extension, jupyterhub.singleuser.mixins\n"
+        f"loaded = [m for m in {HUB_ONLY!r} if m in sys.modules]\n"
+        "stubs = [m for m, v in sys.modules.items() if type(v).__module__ == 'sciatica_singleuser'\n"
+        "         or getattr(v, '__file__', '') is None and m.startswith(('jupyterhub.', 'sqlalchemy'))]\n"
+        "from jupyterhub.log import log_request\n"
+        "from jupyter_server.prometheus.log_functions import prometheus_log_method\n"
+        "import jupyterhub.log as hl, jupyterhub.scopes as sc\n"
+        "same_metrics = hl.prometheus_log_method is prometheus_log_method\n"
+        "user = sc.orm.User.__name__\n"                       # a deferred module still works when used
+        "import sqlalchemy\n"
+        "print(json.dumps({'lean': lean, 'loaded': loaded, 'stubs': stubs, 'metrics': same_metrics,\n"
+        "  'user': user, 'real_sqlalchemy': hasattr(sqlalchemy, 'create_engine') and sqlalchemy.__file__ is not None}))\n"))
+    assert out["lean"] is True and out["loaded"] == [] and out["stubs"] == []
+    assert out["metrics"] and out["user"] == "User" and out["real_sqlalchemy"]
+
+
+def test_lean_singleuser_can_be_switched_off_and_skips_unknown_versions():
+    code = ("import sys, sciatica_singleuser\n"
+            "print(sciatica_singleuser.lean_import(), 'sqlalchemy' in sys.modules)\n")
+    assert _python(code, SCIATICA_LEAN_SINGLEUSER="0").split() == ["False", "False"]
+    code = ("import sys, jupyterhub._version as v, sciatica_singleuser\n"
+            "v.__version__ = '99.0.0'\n"
+            "print(sciatica_singleuser.lean_import())\n")
+    assert _python(code).strip() == "False"
 
 
 # ------------------------------------------------------------------------------------------ a class on a real hub
@@ -244,6 +290,8 @@ def test_figures_are_measured(simulated):
     f = simulated.figures()
     assert f["hub_api_ms"]["calls"] > N and f["hub_api_ms"]["p95"] is not None
     assert f["server_rss_mb"] and f["kernel_rss_mb"] and f["student_pss_mb"]
+    if os.geteuid() == 0:                          # physical pages are visible to root only
+        assert f["student_distinct_mb"]["median"] <= f["student_rss_mb"]["median"]
 
 
 def test_a_student_logs_in_with_chromium_and_opens_a_lesson(hub, simulated):

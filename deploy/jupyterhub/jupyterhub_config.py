@@ -36,6 +36,7 @@ Environment variables read here (all optional):
   SCIATICA_HUB_NOTEBOOKS  the course notebooks to copy (default: the notebooks of the installed course)
   SCIATICA_HUB_SINGLEUSER_ARGS extra options for every student's server (space-separated)
   SCIATICA_HUB_NICE_STUDENTS   how many nice levels students' servers run below the hub (default 5; 0: same)
+  SCIATICA_LEAN_SINGLEUSER     0: start the plain jupyterhub-singleuser (default: without the hub-only modules)
 """
 import functools
 import hashlib
@@ -200,6 +201,15 @@ def student_environment() -> dict:
     }
 
 
+def singleuser_command() -> list:
+    """How a student's server starts: ``jupyterhub-singleuser`` through singleuser/python/sciatica_singleuser.py,
+    which keeps the hub's own database and page modules out of every student's server (about 30 MB each; see that
+    file). SCIATICA_LEAN_SINGLEUSER=0 starts the plain ``jupyterhub-singleuser`` instead."""
+    if os.environ.get("SCIATICA_LEAN_SINGLEUSER", "1") == "0":
+        return [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
+    return [sys.executable, str(SINGLEUSER_CONFIG / "python" / "sciatica_singleuser.py")]
+
+
 def singleuser_args() -> list:
     args = [
         "--KernelManager.transport=ipc",      # trap 1: no TCP port race between kernels starting together
@@ -268,9 +278,8 @@ def configure(c) -> None:
     # Students' servers run 5 nice levels below the hub: when a whole class starts at once on a few cores, the hub
     # and proxy (which every page and every spawn goes through) stay responsive (trap 4). `nice` execs, so the
     # spawner still watches the server's own process id.
-    singleuser = str(Path(sys.executable).with_name("jupyterhub-singleuser"))
     nice = shutil.which("nice")
-    c.Spawner.cmd = [nice, "-n", str(NICE_STUDENTS), singleuser] if nice and NICE_STUDENTS else [singleuser]
+    c.Spawner.cmd = ([nice, "-n", str(NICE_STUDENTS)] if nice and NICE_STUDENTS else []) + singleuser_command()
     c.Spawner.args = singleuser_args()
     c.Spawner.default_url = f"/lab/tree/{COURSE_FOLDER}/00_start_here.ipynb"
     c.Spawner.environment = student_environment()

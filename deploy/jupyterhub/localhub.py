@@ -271,6 +271,7 @@ class StudentResult:
     kernel_rss_mb: Optional[float] = None
     student_pss_mb: Optional[float] = None
     student_uss_mb: Optional[float] = None
+    student_distinct_mb: Optional[float] = None  # server + kernels, every physical page counted once
     server_cpu_s: Optional[float] = None       # CPU seconds used so far (start, lesson, hand-in)
     kernel_cpu_s: Optional[float] = None
 
@@ -555,6 +556,49 @@ def run_student(api: Api, user: str, index: int, t0: float, timeout: float) -> S
 
 
 # ----------------------------------------------------------------------------------------------- measuring
+def _resident_frames(pid: int) -> Optional[set]:
+    """The physical page frames a process has in memory (from /proc/PID/pagemap; needs root to see frame
+    numbers, else None). Only mappings with resident pages are read."""
+    import struct
+
+    frames = set()
+    try:
+        with open(f"/proc/{pid}/smaps", "rb") as f:
+            smaps = f.read().decode("latin-1").splitlines()
+        ranges, current = [], None
+        for line in smaps:
+            head = line.split(" ", 1)[0]
+            if "-" in head and not head.endswith(":"):
+                lo, hi = head.split("-")
+                current = (int(lo, 16), int(hi, 16))
+            elif line.startswith("Rss:") and current and int(line.split()[1]) > 0:
+                ranges.append(current)
+        with open(f"/proc/{pid}/pagemap", "rb") as pm:
+            for lo, hi in ranges:
+                pm.seek(lo // 4096 * 8)
+                data = pm.read((hi - lo) // 4096 * 8)
+                for (entry,) in struct.iter_unpack("<Q", data):
+                    if entry >> 63 & 1:                       # present in RAM
+                        pfn = entry & ((1 << 55) - 1)
+                        if pfn:
+                            frames.add(pfn)
+    except (OSError, ValueError):
+        return None
+    return frames or None
+
+
+def distinct_mb(pids) -> Optional[float]:
+    """Memory of a group of processes with every physical page counted once: what a student's pod (server and
+    kernels, sharing the Python interpreter and libraries between them) occupies. None when not measurable."""
+    union = set()
+    for pid in pids:
+        frames = _resident_frames(pid)
+        if frames is None:
+            return None
+        union |= frames
+    return round(len(union) * 4096 / 1e6, 1)
+
+
 def measure_memory(hub: Hub, results: list) -> None:
     """RSS of each student's single-user server and its kernels; PSS/USS too (shared pages split fairly)."""
     import psutil
@@ -562,7 +606,8 @@ def measure_memory(hub: Hub, results: list) -> None:
     by_user = {}
     for p in hub.processes():
         try:
-            if "jupyterhub-singleuser" in " ".join(p.cmdline()):
+            cmd = " ".join(p.cmdline())
+            if "jupyterhub-singleuser" in cmd or "sciatica_singleuser" in cmd:
                 by_user[p.environ().get("JUPYTERHUB_USER")] = p
         except psutil.Error:
             continue
@@ -580,6 +625,7 @@ def measure_memory(hub: Hub, results: list) -> None:
         res.kernel_rss_mb = round(sum(k.rss for k in ks) / 1e6, 1)
         res.student_pss_mb = round((s.pss + sum(k.pss for k in ks)) / 1e6, 1)
         res.student_uss_mb = round((s.uss + sum(k.uss for k in ks)) / 1e6, 1)
+        res.student_distinct_mb = distinct_mb([server.pid] + [k.pid for k in kids])
         try:
             cs = server.cpu_times()
             res.server_cpu_s = round(cs.user + cs.system, 2)
@@ -661,7 +707,7 @@ class ClassResult:
                            "by_kind": self.api_by_kind},
             "server_rss_mb": stat("server_rss_mb"), "kernel_rss_mb": stat("kernel_rss_mb"),
             "student_rss_mb": stat("rss_total_mb"), "student_pss_mb": stat("student_pss_mb"),
-            "student_uss_mb": stat("student_uss_mb"),
+            "student_uss_mb": stat("student_uss_mb"), "student_distinct_mb": stat("student_distinct_mb"),
             "server_cpu_s": stat("server_cpu_s"), "kernel_cpu_s": stat("kernel_cpu_s"),
             "hub_rss_mb": self.hub_rss_mb, "proxy_rss_mb": self.proxy_rss_mb,
             "hub_cpu_s": self.hub_cpu_s, "proxy_cpu_s": self.proxy_cpu_s,
@@ -770,6 +816,7 @@ def format_figures(result: ClassResult) -> str:
         f"                              server + kernel {ms(f['student_rss_mb'], 'MB')}",
         f"memory per student, PSS       {ms(f['student_pss_mb'], 'MB')} (shared libraries split between students)",
         f"memory per student, USS       {ms(f['student_uss_mb'], 'MB')} (private to the student)",
+        f"memory per student, distinct  {ms(f['student_distinct_mb'], 'MB')} (server + kernel, each page once: a pod)",
         f"CPU per student (so far)      server {ms(f['server_cpu_s'], 's')}; kernel {ms(f['kernel_cpu_s'], 's')}",
         f"hub and proxy (fixed)         hub {f['hub_rss_mb']} MB, proxy {f['proxy_rss_mb']} MB RSS; "
         f"CPU for this class: hub {f['hub_cpu_s']} s, proxy {f['proxy_cpu_s']} s",
