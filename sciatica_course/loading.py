@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import os
 import re
 import typing
@@ -54,7 +55,8 @@ class DataError(Exception):
 # ---------------------------------------------------------------------------------------------
 # The Course: one immutable Collection per data file.
 def _course_class():
-    fields = [(name, Collection) for name in COLLECTIONS] + [("data_dir", str)]
+    fields = [(name, Collection) for name in COLLECTIONS] + [("data_dir", str),
+                                                              ("fingerprint", str, dataclasses.field(default=""))]
 
     def summary(self) -> dict:
         """Records per collection."""
@@ -472,6 +474,7 @@ class _Loader:
         self.where: dict[tuple[str, str], tuple[_Tree, tuple]] = {}   # (collection, id) -> (tree, path)
         self.refs: list[tuple[str, str, _Checker, tuple]] = []
         self.unreadable: set[str] = set()   # collections with a file that is not valid YAML
+        self.digest = hashlib.sha256()      # of every file's name and text, in load order: Course.fingerprint
 
     def display(self, p: Path) -> str:
         return str(p)
@@ -496,7 +499,7 @@ class _Loader:
         if self.problems:
             raise DataError(self.problems)
         course = Course(**{name: Collection(name, recs) for name, recs in self.records.items()},
-                        data_dir=str(self.root))
+                        data_dir=str(self.root), fingerprint=self.digest.hexdigest())
         for spec in COLLECTIONS.values():
             for check in spec.course_checks:
                 for coll, rid, field_path, message in check(course):
@@ -527,6 +530,8 @@ class _Loader:
             return
         try:
             text = path.read_text(encoding="utf-8")
+            self.digest.update(f"{path.name}\0{len(text)}\0".encode())
+            self.digest.update(text.encode("utf-8"))
         except UnicodeDecodeError as e:
             self.problems.append(Problem(name, 1, "(file)", f"not UTF-8 text: {e.reason}"))
             return

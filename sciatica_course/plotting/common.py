@@ -77,8 +77,13 @@ def figure_html(fig_or_ax, alt: str | None = None, max_width: str = "100%") -> s
     """An ``<img>`` with the figure as a PNG data URI and its alt text (a figure with its description)."""
     fig = getattr(fig_or_ax, "figure", fig_or_ax)
     text = alt if alt is not None else alt_text(fig_or_ax) or alt_text(fig)
-    data = base64.b64encode(png_bytes(fig)).decode("ascii")
-    return (f'<figure style="margin:0"><img src="data:image/png;base64,{data}" alt="{esc(text)}" '
+    return img_html(png_bytes(fig), text, max_width)
+
+
+def img_html(png: bytes, alt: str, max_width: str = "100%") -> str:
+    """The accessible ``<img>`` every course figure is shown as (PNG data URI, escaped alt text)."""
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<figure style="margin:0"><img src="data:image/png;base64,{data}" alt="{esc(alt)}" '
             f'style="max-width:{max_width};height:auto"/></figure>')
 
 

@@ -346,7 +346,7 @@ class LRExplorer(W.VBox):
 
     def update(self):
         from ..diagnostics import interpret
-        from ..plotting.common import figure_html
+        from ..plotting import cache
         from ..plotting.diagnostics import plot_fagan
 
         if self.study.value is None:
@@ -368,8 +368,11 @@ class LRExplorer(W.VBox):
         self.post_test = chosen.post_test
         self.text.value = feedback_html(f"<p>{esc(chosen.sentence())}</p>{table}"
                                         f"<p><small>{esc(self.current().note or '')}</small></p>")
-        ax = plot_fagan(pre, lines, title=f"{self.current().test_name}: {self.result.value} result")
-        self.figure.value = figure_html(ax)
+        title = f"{self.current().test_name}: {self.result.value} result"
+        lines = tuple((label, round(lr, 6)) for label, lr in lines)
+        # stored by its inputs: a lesson re-run (or a class, after `sciatica-course figures`) draws nothing
+        self.figure.value = cache.figure_html("fagan", lambda: plot_fagan(pre, lines, title=title), pre, lines, title,
+                                              course=self.course)
         return chosen
 
 
