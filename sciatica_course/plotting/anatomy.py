@@ -6,6 +6,7 @@ Every function takes ``ax=None``, returns the Axes and sets alt text. Artists ca
 """
 from __future__ import annotations
 
+import re
 import textwrap
 
 from .common import PALETTE, new_axes, set_alt
@@ -104,13 +105,13 @@ def plot_nerve_path(highlight: str | int | None = None, ax=None, course=None, nu
             ax.text(mx + (-0.7 if s.branch == "tibial" else 0.7), my, str(s.order), fontsize=7, ha="center", va="center", zorder=7,
                     fontweight="bold" if is_current else "normal",
                     bbox=dict(boxstyle="circle,pad=0.15", fc="white", ec=HIGHLIGHT if is_current else NERVE,
-                              lw=1.5 if is_current else 0.8))
+                              lw=1.5 if is_current else 0.8), gid=f"number:{s.id}")
     if current is not None:
         lx, ly = current.label_at or _mid(current.path)
         ax.annotate(f"Step {current.order}: {current.short_name or current.name}", xy=_mid(current.path),
                     xytext=(lx, ly), fontsize=9, fontweight="bold", zorder=8, color="black",
                     bbox=dict(boxstyle="round,pad=0.25", fc="white", ec=HIGHLIGHT, lw=1.5),
-                    arrowprops=dict(arrowstyle="->", color=HIGHLIGHT, lw=1.5))
+                    arrowprops=dict(arrowstyle="->", color=HIGHLIGHT, lw=1.5), gid=f"label:{current.id}")
 
     # orientation and key
     ax.text(0.0, 20.75, "← midline (medial)", fontsize=7.5, va="center")
@@ -135,6 +136,12 @@ def plot_nerve_path(highlight: str | int | None = None, ax=None, course=None, nu
     ax.set_title("The sciatic nerve: right hip and leg seen from behind (schematic, not to scale)", fontsize=9)
 
     ax._sciatica_highlight = current.id if current is not None else None
+    set_alt(ax, _nerve_alt(segs, current))
+    return ax
+
+
+def _nerve_alt(segs, current=None) -> str:
+    """The nerve-path schematic's alt text, with the highlighted step (if any) at the end."""
     dangers = ", ".join(s.endangerment.site for s in segs if s.endangerment is not None)
     alt = ("Schematic drawing of the right hip and leg seen from behind. The sacrum, hip bone, femur, tibia and "
            "fibula are outlined; piriformis, gluteus maximus and the hamstrings are shaded. The sciatic nerve is "
@@ -144,8 +151,117 @@ def plot_nerve_path(highlight: str | int | None = None, ax=None, course=None, nu
         alt += f" Highlighted: step {current.order} of {len(segs)}, {current.name}."
         if current.endangerment is not None:
             alt += " This step is an endangerment site."
-    set_alt(ax, alt)
-    return ax
+    return alt
+
+
+# ---------------------------------------------------------------- the path explorer's figure, in two layers
+_SVG_NUMBER = re.compile(r"(?<![\w.#-])(-?[1-9]\d*\.\d)\d+")   # 123.456789 -> 123.4 (never 0.09: glyph scales)
+_SVG_SPACE = re.compile(r">\s+<|\s*\n\s*")
+_SVG_NOISE = re.compile(r"<!--.*?-->|(?<=<g) id='[^']*'")   # comments, and group ids nothing refers to
+_URI_SAFE = " '=:/;,.-()_!*~+?@$[]{}|^`\\"    # kept as is in the data URI; <, >, #, %, &, " are encoded
+
+
+class NervePathLayers:
+    """The nerve-path schematic as the path explorer sends it to the page: the figure without a highlight drawn
+    ONCE as a PNG (``base_html()``, sent once), and for each step a small transparent SVG (``overlay(step)``)
+    with only what that step adds: the highlighted segment, its bold number, its ⚠ marker and the
+    "Step N: name" label, plus any text the highlight passes under. Both come from :func:`plot_nerve_path`
+    on the same canvas size with the same axes position, so the overlay lies exactly over the PNG and the
+    two together look like ``plot_nerve_path(highlight=step)``. Overlays are drawn when first asked for and
+    kept. The overlay's ``<img>`` carries the full alt text of the highlighted figure."""
+
+    CLASS = "sc-nerve-figure"
+    STYLE = ("<style>.sc-nerve-figure{position:relative}"
+             ".sc-nerve-figure>.sc-nerve-overlay{position:absolute;top:0;left:0;width:100%;height:100%;"
+             "margin:0;pointer-events:none}"
+             ".sc-nerve-figure img{display:block;width:100%;height:auto}</style>")
+
+    def __init__(self, course=None, figsize=(5.6, 8.6)):
+        from .common import alt_text, png_bytes
+
+        from .. import anatomy
+
+        self.course = _course(course)
+        self.figsize = figsize
+        self.segments = anatomy.segments(self.course)
+        ax = plot_nerve_path(course=self.course, figsize=figsize)
+        self.base_png = png_bytes(ax.figure)        # draws, so the constrained layout is now settled
+        self.position = ax.get_position().frozen()
+        self.base_alt = alt_text(ax)
+        self._overlays: dict[int, tuple[str, str | None, str]] = {}
+        self._html: dict[int, str] = {}
+
+    def base_html(self) -> str:
+        """The base PNG (decorative: the overlay on top carries the alt text) and the layers' CSS."""
+        import base64
+
+        data = base64.b64encode(self.base_png).decode("ascii")
+        return f'{self.STYLE}<img src="data:image/png;base64,{data}" alt="" role="presentation"/>'
+
+    def overlay(self, step: int) -> tuple[str, str | None, str]:
+        """(svg text, id of the highlighted segment, alt text) for a step (1 = roots)."""
+        if step not in self._overlays:
+            self._overlays[step] = self._draw_overlay(step)
+        return self._overlays[step]
+
+    def overlay_html(self, step: int) -> str:
+        """The step's overlay as a ``<figure>`` with an ``<img>`` (SVG data URI) and the highlighted alt text."""
+        from urllib.parse import quote
+
+        from ..text import esc
+
+        if step not in self._html:
+            svg, _sid, alt = self.overlay(step)
+            uri = "data:image/svg+xml," + quote(svg, safe=_URI_SAFE)
+            self._html[step] = f'<figure style="margin:0"><img src="{uri}" alt="{esc(alt)}"/></figure>'
+        return self._html[step]
+
+    def overlay_axes(self, step: int):
+        """``plot_nerve_path(highlight=step)`` on the base figure's canvas and axes position, with everything
+        hidden but what the step adds (its figure has a transparent background). Returns the Axes."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.text import Text
+
+        ax = plot_nerve_path(highlight=step, course=self.course, figsize=self.figsize)
+        fig = ax.figure
+        fig.set_layout_engine("none")
+        ax.set_position(self.position)           # exactly where the base figure's axes are
+        sid = ax._sciatica_highlight
+        keep = {f"highlight:{sid}", f"number:{sid}", f"danger:{sid}", f"label:{sid}"}
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        highlight = next(a for a in ax.get_children() if a.get_gid() == f"highlight:{sid}")
+        area = highlight.get_window_extent(renderer).padded(8)   # the line is 9.5 pt wide: 6.6 px each side
+        for a in ax.get_children():
+            if a.get_gid() in keep:
+                continue
+            # text drawn above the highlight where it passes under it stays in view, as in the full figure
+            if (isinstance(a, Text) and a.get_visible() and a.get_text() and a.get_zorder() > highlight.get_zorder()
+                    and a.get_window_extent(renderer).overlaps(area)):
+                continue
+            a.set_visible(False)
+        fig.patch.set_visible(False)
+        return ax
+
+    def _draw_overlay(self, step: int):
+        import io
+
+        from .common import alt_text
+
+        ax = self.overlay_axes(step)
+        fig, sid = ax.figure, ax._sciatica_highlight
+        buf = io.BytesIO()
+        fig.savefig(buf, format="svg", transparent=True,
+                    metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+        svg = buf.getvalue().decode("utf-8")
+        svg = svg[svg.index("<svg"):]
+        svg = _SVG_SPACE.sub(lambda m: "><" if m.group(0).startswith(">") else " ", svg)
+        svg = _SVG_NOISE.sub("", _SVG_NUMBER.sub(r"\1", svg.replace('"', "'"))).strip()
+        return svg, sid, alt_text(ax)
+
+
+def nerve_path_layers(course=None, figsize=(5.6, 8.6)) -> NervePathLayers:
+    """The path explorer's figure as a base PNG drawn once and a small SVG overlay per step."""
+    return NervePathLayers(course=course, figsize=figsize)
 
 
 def plot_endangerment_sites(ax=None, course=None, figsize=(8.4, 8.6)):

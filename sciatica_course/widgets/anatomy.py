@@ -42,7 +42,7 @@ class PathExplorer(W.VBox):
         self.course = _course(course)
         self.segments = anatomy.segments(self.course)
         n = len(self.segments)
-        self._figures: dict[int, tuple[str, str]] = {}
+        self._layers = None   # plotting.anatomy.NervePathLayers, drawn on the first render
         # Toggle buttons, not a slider: every step is a real button with an accessible name (Tab, Space/Enter),
         # and all steps are visible at once. ipywidgets' slider handle has no accessible name (axe: serious).
         self.steps = W.ToggleButtons(
@@ -57,11 +57,19 @@ class PathExplorer(W.VBox):
         self.previous.on_click(lambda _b: self.step(-1))
         self.next.on_click(lambda _b: self.step(+1))
         self.position = W.HTML()
-        self.figure = W.HTML(layout=W.Layout(width="52%", min_width="320px"))
+        # The figure in two layers (see plotting.anatomy.NervePathLayers): `base` holds the schematic as a PNG,
+        # sent once; `figure` holds, over it, the step's small SVG overlay and the figure's alt text. A step
+        # sends only the overlay (about a quarter of the bytes of a whole PNG), not the whole figure again.
+        self.base = W.HTML(layout=W.Layout(margin="0"))
+        self.figure = W.HTML(layout=W.Layout(margin="0"))
+        self.figure.add_class("sc-nerve-overlay")
+        self.figure_box = W.Box([self.base, self.figure], layout=W.Layout(width="52%", min_width="320px"))
+        self.figure_box.add_class("sc-nerve-figure")
         self.panel = W.HTML(layout=W.Layout(width="46%", min_width="280px"))
         self.steps.observe(self._on_change, names="value")
         controls = W.HBox([self.previous, self.next])
-        body = W.HBox([self.figure, self.panel], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
+        body = W.HBox([self.figure_box, self.panel],
+                      layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
         super().__init__(children=[STYLE, self.steps, controls, self.position, body])
         self.add_class("sc-widget")
         self._render()
@@ -100,13 +108,13 @@ class PathExplorer(W.VBox):
         self._render()
 
     def _figure_for(self, step: int) -> tuple[str, str]:
-        if step not in self._figures:
-            from ..plotting.anatomy import plot_nerve_path
-            from ..plotting.common import figure_html
+        """(the overlay HTML for the figure widget, the highlighted segment id), drawn once per step."""
+        if self._layers is None:
+            from ..plotting.anatomy import nerve_path_layers
 
-            ax = plot_nerve_path(highlight=step, course=self.course)
-            self._figures[step] = (figure_html(ax), ax._sciatica_highlight)
-        return self._figures[step]
+            self._layers = nerve_path_layers(course=self.course)
+            self.base.value = self._layers.base_html()
+        return self._layers.overlay_html(step), self._layers.overlay(step)[1]
 
     def _render(self):
         step = self.steps.value
