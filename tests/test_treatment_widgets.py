@@ -103,6 +103,23 @@ def test_classifier_click_sends_one_small_message_without_an_image(monkeypatch):
     assert [set(s) for w, _n, s in sent if w not in c.controls] == [{"value"}]
 
 
+def test_classifier_click_from_the_page_is_not_echoed_back(monkeypatch):
+    c = tw.IrritabilityClassifier(COURSE)
+    c.night.value = True
+    c.night.value = False
+    sent = _sent(monkeypatch)
+    c.night.set_state({"value": True})           # what a click in the page sends
+    c.pain.set_state({"index": 8})
+    c.settle.set_state({"index": 4})
+    assert c.night.value is True and c.pain.value == 8 and c.settle.value == 180 and c.result.level == "high"
+    assert {w for w, _n, _s in sent} == {c.result_html}, [(type(w).__name__, s) for w, _n, s in sent]
+    w = tw.SessionPlanner(COURSE)                # ipywidgets' echo is kept everywhere else
+    cb = next(x for x in w.controls.values() if isinstance(x, W.Checkbox))
+    sent.clear()
+    cb.set_state({"value": True})
+    assert any(x is cb for x, _n, _s in sent)
+
+
 def test_classifier_set_updates_once(monkeypatch):
     c = tw.IrritabilityClassifier(COURSE)
     sent = _sent(monkeypatch)

@@ -9,6 +9,7 @@ also its accessible name. All text from ``data/`` goes through :mod:`sciatica_co
 from __future__ import annotations
 
 import ipywidgets as W
+from traitlets import Bool, Int
 
 from ..text import HTMLBlock, html_table, esc, inline
 from .common import STYLE, feedback_html, option_button
@@ -168,6 +169,21 @@ _CLASSIFIER_CSS = (
 _ROW_MARK = {"deciding": "◀ DECIDING", "present": "✓ present", "absent": "· absent"}
 
 
+# The classifier's controls do not echo a click's value back to the page (ipywidgets' per-trait
+# ``echo_update=False``): the page already shows what was clicked, and the echo is one more kernel -> page
+# message on every click before the feedback. Values set from Python (``set()``) still reach the page.
+class _QuietCheckbox(W.Checkbox):
+    value = Bool(False, help="Bool value").tag(sync=True, echo_update=False)
+
+
+class _QuietToggleButtons(W.ToggleButtons):
+    index = Int(None, help="Selected index", allow_none=True).tag(sync=True, echo_update=False)
+
+
+class _QuietDropdown(W.Dropdown):
+    index = Int(None, help="Selected index", allow_none=True).tag(sync=True, echo_update=False)
+
+
 class IrritabilityClassifier(W.VBox):
     """Set a client's story; see low / moderate / high with the deciding indicators highlighted."""
 
@@ -176,17 +192,18 @@ class IrritabilityClassifier(W.VBox):
         st = {"description_width": "initial"}
         # Toggle buttons, not a slider: ipywidgets' slider handle has no accessible name (axe: serious);
         # every score is a real button with a name, reachable with Tab and Space/Enter.
-        self.pain = W.ToggleButtons(options=[(str(i), i) for i in range(11)], value=0, description="Pain now (0-10)",
-                                    style={"description_width": "initial", "button_width": "2.6em"},
-                                    tooltips=[f"Pain {i} out of 10" for i in range(11)])
-        self.night = W.Checkbox(value=False, description="Pain at night or waking from sleep", indent=False)
-        self.rest = W.Checkbox(value=False, description="Pain at rest", indent=False)
-        self.minimal = W.Checkbox(value=False, description="Provoked by minimal activity or light pressure",
-                                  indent=False)
-        self.settle = W.Dropdown(options=list(SETTLE_CHOICES), value=0,
-                                 description="How long a flare takes to settle", style=st)
-        self.below_knee = W.Checkbox(value=False, description="Symptoms below the knee", indent=False)
-        self.numb = W.Checkbox(value=False, description="Numbness or pins and needles", indent=False)
+        self.pain = _QuietToggleButtons(options=[(str(i), i) for i in range(11)], value=0,
+                                        description="Pain now (0-10)",
+                                        style={"description_width": "initial", "button_width": "2.6em"},
+                                        tooltips=[f"Pain {i} out of 10" for i in range(11)])
+        self.night = _QuietCheckbox(value=False, description="Pain at night or waking from sleep", indent=False)
+        self.rest = _QuietCheckbox(value=False, description="Pain at rest", indent=False)
+        self.minimal = _QuietCheckbox(value=False, description="Provoked by minimal activity or light pressure",
+                                      indent=False)
+        self.settle = _QuietDropdown(options=list(SETTLE_CHOICES), value=0,
+                                     description="How long a flare takes to settle", style=st)
+        self.below_knee = _QuietCheckbox(value=False, description="Symptoms below the knee", indent=False)
+        self.numb = _QuietCheckbox(value=False, description="Numbness or pins and needles", indent=False)
         self.controls = (self.pain, self.night, self.rest, self.minimal, self.settle, self.below_knee, self.numb)
         self.result_html = W.HTML()
         self.figure_html = W.HTML()
