@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "sciatica_course.commands.lab",        # lab
     "sciatica_course.commands.instructor", # new-case, case-map, present, class-report
     "sciatica_course.commands.progress",   # progress export/import/show/name
+    "sciatica_course.commands.figures",    # figures
 )
 
 

@@ -33,7 +33,7 @@ def _load_config(tmp_path, **env):
     c = Config()
     old = dict(os.environ)
     os.environ.update({"SCIATICA_HUB_STATE": str(tmp_path / "state"), "SCIATICA_HUB_PASSWORD": "class-password-1",
-                       "SCIATICA_HUB_RUNTIME_ROOT": "/tmp/sciatica-rt-test", **env})
+                       "SCIATICA_HUB_RUNTIME_ROOT": "/tmp/sciatica-rt-test", "SCIATICA_HUB_FIGURES": "0", **env})
     try:
         ns = runpy.run_path(str(CONFIG), init_globals={"get_config": lambda: c})
     finally:
@@ -99,6 +99,19 @@ def test_course_is_copied_once_and_never_overwrites_a_students_copy(tmp_path):
     assert json.loads((home / "course" / "00_start_here.ipynb").read_text()) == {"mine": True}
     settings = home / ".jupyter/lab/user-settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings"
     assert json.loads(settings.read_text())["fetchNews"] == "false"
+
+
+def test_hub_draws_the_lesson_figures_once_for_the_class(tmp_path):
+    c, ns = _load_config(tmp_path, SCIATICA_HUB_FIGURES="1")
+    state = tmp_path / "state"
+    env = {k: v for k, v in c.Spawner.environment.items() if not callable(v)}
+    assert env["SCIATICA_FIGURE_CACHE"] == str(state / "figures")
+    log = state / "figures.log"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and "figures in" not in (log.read_text() if log.exists() else ""):
+        time.sleep(0.5)
+    assert "figures in" in log.read_text() and "problem" not in log.read_text(), log.read_text()
+    assert list((state / "figures").glob("*.json"))
 
 
 def test_trimmed_server_extensions_file_is_valid():

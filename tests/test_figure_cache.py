@@ -131,3 +131,37 @@ def test_a_stored_figure_is_shown_without_importing_matplotlib(store):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, cache.VARIABLE: str(store)}).stdout
     assert out.strip() == "True []"
+
+
+# ------------------------------------------------------------------------------- drawing every lesson's figures
+def test_prerender_runs_every_lesson_and_fills_the_store(tmp_path):
+    from sciatica_course.prerender import prerender, student_notebooks
+
+    store = tmp_path / "store"
+    done = prerender(store)
+    assert done["problems"] == []
+    assert done["lessons"] == [p.name for p in student_notebooks()] and len(done["lessons"]) == 10
+    assert done["figures"] >= 1 and done["figures"] == len(list(store.glob("*.json")))
+    again = prerender(store)                       # nothing new to draw: the same figures, none added
+    assert again["figures"] == done["figures"] and again["problems"] == []
+
+
+def test_figures_command_reports_and_refuses_a_store_it_cannot_make(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    bad = subprocess.run([sys.executable, "-m", "sciatica_course", "figures", "--store", str(blocker / "s")],
+                         capture_output=True, text=True)
+    assert bad.returncode == 1 and "figures:" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_figures_command_stops_with_the_process_it_is_tied_to(tmp_path):
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)"])
+    child = subprocess.Popen([sys.executable, "-m", "sciatica_course", "figures", "--quiet", "--store",
+                              str(tmp_path / "s"), "--stop-with", str(parent.pid)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parent.wait()
+    t0 = time.monotonic()
+    code = child.wait(timeout=60)
+    assert code in (0, 3) and time.monotonic() - t0 < 30
