@@ -128,6 +128,15 @@ def test_classifier_set_updates_once(monkeypatch):
     assert sum(1 for w, _n, _s in sent if w is c.result_html) == 1
 
 
+def test_classifier_level_figures_come_from_the_figure_store():
+    a = tw.IrritabilityClassifier(COURSE)
+    a.night.value = True                                    # draws and stores the low and high figures
+    b = tw.IrritabilityClassifier(COURSE).set(night_pain=True)
+    assert b._ax is None                                    # nothing drawn: both came from the store
+    strip = lambda c: c.figure_html.value.replace(c._decided_id, "ID")  # noqa: E731
+    assert strip(a) == strip(b) and b.figure_html.value.count("<img") == 2
+
+
 def test_classifier_without_figure():
     c = tw.IrritabilityClassifier(COURSE, figure=False)
     c.set(pain_score=8)

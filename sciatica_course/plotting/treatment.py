@@ -101,8 +101,9 @@ def level_alt(level: str) -> str:
     return f"A three-step scale low, moderate, high with {level} marked (irritability {level}, a teaching synthesis)."
 
 
-def level_img_html(ax, level: str, describedby: str | None = None) -> str:
-    """One drawn level figure as an ``<img>`` (PNG data URI) with class ``sc-irr-img sc-irr-img-<level>``.
+def level_img_html(png: bytes, level: str, describedby: str | None = None) -> str:
+    """One level's figure (PNG bytes of :func:`plot_irritability_levels`) as an ``<img>`` with class
+    ``sc-irr-img sc-irr-img-<level>``.
 
     For a widget that keeps every level's figure in the page and shows one by a CSS class (the per-click
     message then carries no image). The alt text is :func:`level_alt`; ``describedby`` names the id of the
@@ -112,9 +113,8 @@ def level_img_html(ax, level: str, describedby: str | None = None) -> str:
     import base64
 
     from ..text import esc
-    from .common import png_bytes
 
-    data = base64.b64encode(png_bytes(ax.figure)).decode("ascii")
+    data = base64.b64encode(png).decode("ascii")
     desc = f' aria-describedby="{esc(describedby)}"' if describedby else ""
     return (f'<img class="sc-irr-img sc-irr-img-{esc(level)}" src="data:image/png;base64,{data}" '
             f'alt="{esc(level_alt(level))}"{desc} style="max-width:100%;height:auto"/>')

@@ -264,16 +264,22 @@ class IrritabilityClassifier(W.VBox):
         return None
 
     def _level_img(self, res) -> str:
-        """Draw the figure of ``res``'s level (its pixels depend on the level only) as a hidden ``<img>``."""
-        from ..plotting.treatment import level_img_html, plot_irritability_levels
+        """The figure of ``res``'s level as a hidden ``<img>``: its pixels depend on the level only, so it comes
+        from the course's figure store (drawn, on the one reused Axes, only when not stored yet)."""
+        from ..plotting import cache
+        from ..plotting.treatment import level_img_html
 
-        if self._ax is None:
+        def draw():
             from ..plotting.common import new_axes
+            from ..plotting.treatment import plot_irritability_levels
 
-            self._ax = new_axes(None, figsize=(6.5, 1.9))
-        self._ax.clear()
-        plot_irritability_levels(res, ax=self._ax, course=self.course)
-        return level_img_html(self._ax, res.level, describedby=self._decided_id)
+            if self._ax is None:
+                self._ax = new_axes(None, figsize=(6.5, 1.9))
+            self._ax.clear()
+            return plot_irritability_levels(res, ax=self._ax, course=self.course)
+
+        png, _alt = cache.figure_png("irritability_level", draw, res.level, course=self.course)
+        return level_img_html(png, res.level, describedby=self._decided_id)
 
     def update(self):
         if self._quiet:
