@@ -1,6 +1,7 @@
 """environment.yml (conda-forge, Binder) and pyproject.toml list the same dependencies."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -81,3 +82,12 @@ def test_binder_environment_is_the_same_without_the_editable_install():
     assert strip(binder) == strip(root)
     post = (ROOT / "binder" / "postBuild").read_text()
     assert "pip install --no-deps -e ." in post
+
+
+def test_binder_draws_the_figures_into_the_image_and_points_students_at_them():
+    post = (ROOT / "binder" / "postBuild").read_text()
+    start = (ROOT / "binder" / "start").read_text()
+    assert "sciatica-course figures --quiet --store .figures" in post
+    assert post.index("pip install") < post.index("sciatica-course figures")      # the course is installed first
+    assert "SCIATICA_FIGURE_CACHE" in start and start.rstrip().endswith('exec "$@"')
+    assert os.access(ROOT / "binder" / "start", os.X_OK) and os.access(ROOT / "binder" / "postBuild", os.X_OK)
