@@ -71,10 +71,25 @@ def cmd_case_map(args) -> int:
     return 0
 
 
+def _stop_on_signals() -> None:
+    """Ctrl+C (SIGINT) and SIGTERM stop the presentation cleanly, with its Voila server and kernel, even when
+    this process was started with SIGINT ignored (a shell starts background commands so, and Python then
+    installs no Ctrl+C handler)."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def cmd_present(args) -> int:
     import time
 
     from ..present import PresentError, present
+
+    _stop_on_signals()
 
     try:
         p = present(args.case_id, exam=args.exam, port=args.port, data_dir=args.data_dir)
