@@ -47,11 +47,15 @@ TEMPLATE = """\
 #   - a red flag always leads to referral, never to a technique.
 #   Massage therapists screen and refer: they do not diagnose. Write feedback in that voice.
 #
-# SAFETY CLASSES (every choice has one)
-#   safe        what a careful therapist would do
-#   suboptimal  not harmful, but not the best choice (e.g. an unnecessary emergency referral)
-#   unsafe      could harm the client (e.g. deep pressure on an irritated nerve)
-#   critical    treating when the client must be referred, or a contraindicated technique
+# SAFETY CLASSES (every choice has one; the check enforces the first four rules from the choice's urgency,
+# treat_today and techniques, compared with what the course's rules give for the findings)
+#   critical    treating when the rules require an urgent or emergency referral; any referral slower than an
+#               emergency when an emergency is required; a technique a contraindication or caution excludes
+#   unsafe      a routine referral (without treating) when an urgent one is required; a technique excluded
+#               for the irritability level; other harm (e.g. deep pressure on an irritated nerve)
+#   suboptimal  not suggesting a routine review the findings call for; over-triage by a level
+#   safe        the required urgency (or one level above it); suggesting a GP, physiotherapist or midwife
+#               review for a persisting problem. A choice at or above the required urgency is never unsafe.
 #
 # SOURCES: every "sources:" list holds keys of data/sources.yaml (open that file to find them).
 
@@ -125,7 +129,7 @@ steps:                     # the steps, in any order; the case starts at "start"
   #   expert    true for the choice the expert makes (several allowed in an intake step)
   #   next      (optional) the step this choice leads to, instead of the step's next
   #   intake only:       answer (what the client says) and asks (the findings this question screens for)
-  #   red_flag only:     urgency and treat_today
+  #   red_flag and referral: urgency and treat_today (the check grades them against the rules, below)
   #   irritability only: irritability
   #   plan only:         position, techniques and avoid
 

@@ -508,94 +508,9 @@ def _show(v) -> str:
     return str(v).replace("_", " ")
 
 
-# ---------------------------------------------------------------------------------------------
-# Agreement with the course's own rules (run by load_course through the cases course check)
-def agreement_report(course) -> list:
-    """For every case: what was compared with ``recommend`` and what disagreed or was skipped.
-
-    Returns a list of dicts ``{case, problems: [(field_path, message)], skipped: [why], rec}``.
-    Comparisons are skipped (and said so) while a half of the reasoning is still a placeholder:
-    urgency and treat_today while no case's recommendation gives any reason or referral at all;
-    irritability while recommend returns irritability None for a client it treats today."""
-    from .reasoning import PresentationError, recommend
-    from .reasoning.findings import validate_findings
-
-    results = []
-    for case in course.cases:
-        entry = {"case": case.id, "problems": [], "skipped": [], "rec": None}
-        results.append(entry)
-        f = case.findings_dict()
-        try:
-            validate_findings(f, course)
-        except PresentationError as e:
-            idx = next((i for i, fv in enumerate(case.findings) if fv.finding == e.key), None)
-            where = f"findings[{idx}].value" if idx is not None else "findings"
-            entry["problems"].append((where, f"not a valid presentation for recommend: {e}"))
-            continue
-        except Exception as e:  # the reasoning is being written: never fail the whole course for it
-            entry["skipped"].append(f"findings could not be checked ({type(e).__name__}: {e})")
-            continue
-        try:
-            entry["rec"] = recommend(f, course=course)
-        except PresentationError as e:
-            entry["problems"].append(("findings", f"recommend refused the findings: {e}"))
-        except Exception as e:
-            entry["skipped"].append(f"recommend failed ({type(e).__name__}: {e}); not compared")
-    recs = [e["rec"] for e in results if e["rec"] is not None]
-    screening_live = any(r.referrals or r.urgency != "none" or not r.treat_today
-                         or any(getattr(x, "kind", "") in ("red_flag", "contraindication") for x in r.reasons)
-                         for r in recs)
-    for case, entry in zip(course.cases, results):
-        rec = entry["rec"]
-        if rec is None:
-            continue
-        exp = case.expected
-        if not screening_live:
-            entry["skipped"].append("urgency and treat_today not compared: the screening half of recommend "
-                                    "gives no reasons or referrals for any case yet (a placeholder)")
-        else:
-            if rec.urgency != exp.urgency:
-                entry["problems"].append(("expected.urgency", (
-                    f"recommend(findings) gives urgency {rec.urgency!r} but the case expects {exp.urgency!r}"
-                    + _why(rec, "red_flag") + "; a case must agree with the course's rules (data/red_flags.yaml)")))
-            if rec.treat_today != exp.treat_today:
-                entry["problems"].append(("expected.treat_today", (
-                    f"recommend(findings) gives treat_today {rec.treat_today} but the case expects "
-                    f"{exp.treat_today}" + _why(rec, "contraindication"))))
-        if exp.treat_today and rec.treat_today:
-            if rec.irritability is None:
-                entry["skipped"].append("irritability not compared: recommend returns irritability None for a "
-                                        "client it treats today (the treatment half is a placeholder)")
-            elif rec.irritability != exp.irritability:
-                ind = ", ".join(rec.irritability_indicators)
-                entry["problems"].append(("expected.irritability", (
-                    f"recommend(findings) rates irritability {rec.irritability!r} "
-                    f"({'indicators: ' + ind if ind else 'no indicator'}) but the case expects "
-                    f"{exp.irritability!r}")))
-            for i, t in enumerate(exp.techniques):
-                if t in rec.avoided:
-                    entry["problems"].append((f"expected.techniques[{i}]", (
-                        f"the expert plan uses {t!r}, which recommend(findings) avoids today: {rec.avoided[t]}")))
-            if not rec.avoided and not rec.techniques and exp.techniques:
-                entry["skipped"].append("techniques not compared: recommend gives no techniques and avoids none "
-                                        "(the treatment half is a placeholder)")
-    return results
-
-
-def _why(rec, kind) -> str:
-    rules = [r.rule for r in rec.reasons if r.kind == kind and r.rule]
-    return f" (rules: {', '.join(dict.fromkeys(rules))})" if rules else " (no rule fired)"
-
-
-def check_course(course):
-    """Yield (collection, record_id, field_path, message) for every case that disagrees with the rules."""
-    try:
-        report = agreement_report(course)
-    except Exception:  # never break load_course: the reasoning may be mid-way
-        return
-    for entry in report:
-        for field_path, message in entry["problems"]:
-            yield ("cases", entry["case"], field_path, message)
+# Agreement with the course's own rules and the grading check live in .casecheck (run by load_course);
+# re-exported here for callers of the engine.
+from .casecheck import agreement_report, check_course  # noqa: E402
 
 
 __all__ = ["start", "play", "play_expert", "list_cases", "get_case", "what_ifs", "agreement_report",

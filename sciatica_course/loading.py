@@ -458,6 +458,15 @@ class _Checker:
         return rec if ok else INVALID
 
 
+def whole_course_checks() -> tuple:
+    """Every whole-course check, in order: each collection's own (``COLLECTIONS``), then the cases' agreement
+    and grading check against ``recommend`` (:mod:`sciatica_course.casecheck`; wired here so that the model
+    never imports the reasoning or the case engine)."""
+    from .casecheck import check_course as check_cases
+
+    return tuple(c for spec in COLLECTIONS.values() for c in spec.course_checks) + (check_cases,)
+
+
 def _parse_path(text: str) -> tuple:
     out: list = []
     for part in re.findall(r"[^.\[\]]+|\[\d+\]", text):
@@ -500,10 +509,9 @@ class _Loader:
             raise DataError(self.problems)
         course = Course(**{name: Collection(name, recs) for name, recs in self.records.items()},
                         data_dir=str(self.root), fingerprint=self.digest.hexdigest())
-        for spec in COLLECTIONS.values():
-            for check in spec.course_checks:
-                for coll, rid, field_path, message in check(course):
-                    self._course_problem(coll, rid, field_path, message)
+        for check in whole_course_checks():
+            for coll, rid, field_path, message in check(course):
+                self._course_problem(coll, rid, field_path, message)
         if self.problems:
             raise DataError(self.problems)
         return course

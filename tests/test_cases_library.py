@@ -74,8 +74,8 @@ def _worst(session):
         ids = [c.id for c in choices if c.id in required] or [choices[0].id]
         weak = min(choices, key=lambda c: c.points)
         return list(dict.fromkeys(ids + [weak.id]))
-    # the least safe choice; among equals, one that goes on treating (so the plan is reached too)
-    return max(choices, key=lambda c: (SAFETY_ORDER.index(c.safety), c.treat_today is not False, -c.points)).id
+    # a choice that goes on treating (so the plan is reached too), and among those the least safe
+    return max(choices, key=lambda c: (c.treat_today is not False, SAFETY_ORDER.index(c.safety), -c.points)).id
 
 
 @pytest.mark.parametrize("case_id", IDS)

@@ -47,6 +47,15 @@ CASES = [  # fixture, expected words in the message, the line the message must p
     ("contradicts_rules", "recommend(findings) gives urgency 'emergency' but the case expects 'none'", "# BROKEN"),
     ("expert_technique_avoided", "the expert plan uses 'deep_tissue', which recommend(findings) avoids", "# BROKEN"),
     ("expert_mismatch", "the expert choice says urgency 'none'; expected says 'urgent'", "urgency: none"),
+    # the grading table (fact sheet CASE-01), checked against recommend(findings)
+    ("misgraded_slow_referral", "choice 'gp_soon' is graded 'unsafe' but the grading table (CASE-01) makes it "
+                                "critical: it refers with urgency 'urgent' where the rules give an emergency",
+     "# BROKEN"),
+    ("misgraded_good_referral", "choice 'say_ed' is graded 'unsafe' but the grading table (CASE-01) makes it safe "
+                                "to suboptimal", "# BROKEN"),
+    ("misgraded_technique", "choice 'deep' is graded 'unsafe' but the grading table (CASE-01) makes it critical: "
+                            "it uses a technique a contraindication excludes today: deep_tissue", "# BROKEN"),
+    ("referral_without_urgency", "a referral choice says its urgency and treat_today", "# BROKEN"),
 ]
 
 
@@ -125,3 +134,48 @@ def test_treatment_half_live_but_screening_placeholder(tmp_path, monkeypatch):
     course = load_course(data_with(tmp_path, "contradicts_rules"))
     entry = cases.agreement_report(course)[0]
     assert entry["problems"] == [] and "urgency and treat_today not compared" in " ".join(entry["skipped"])
+
+
+def test_every_library_choice_is_graded_as_the_table_says():
+    """CASE-01 over the real library: no choice of any case is graded outside what the table allows, and the
+    table has something to say about every red-flag and referral choice (each states urgency and treat_today)."""
+    from sciatica_course import casecheck
+    from sciatica_course.reasoning import recommend
+
+    course = load_course()
+    checked = 0
+    for case in course.cases:
+        rec = recommend(case.findings_dict(), course=course)
+        assert casecheck.grading_problems(case, rec, course) == [], case.id
+        excluded = casecheck.excluded_by_contraindication(rec, course) if rec.treat_today else {}
+        for step in case.steps:
+            if step.kind in ("red_flag", "referral"):
+                for c in step.choices:
+                    assert casecheck.grade_bounds(c, step.kind, rec, excluded) is not None, (case.id, c.id)
+                    checked += 1
+    assert checked >= 60
+
+
+def test_grading_table_rules():
+    """The table itself, on a hand-made recommendation: treating when urgent is critical, a slower referral in an
+    emergency is critical, a routine referral when urgent is unsafe, a referral at or above the need is never worse
+    than suboptimal, skipping a routine review is at least suboptimal."""
+    from types import SimpleNamespace as NS
+
+    from sciatica_course.casecheck import grade_bounds
+
+    def rec(urgency, treat):
+        return NS(urgency=urgency, treat_today=treat, reasons=(), avoided={}, irritability=None)
+
+    def choice(u, t, techniques=()):
+        return NS(urgency=u, treat_today=t, techniques=techniques)
+
+    assert grade_bounds(choice("none", True), "red_flag", rec("urgent", False), {})[:2] == ("critical", "critical")
+    assert grade_bounds(choice("routine", True), "referral", rec("urgent", False), {})[:2] == ("critical", "critical")
+    assert grade_bounds(choice("urgent", False), "red_flag", rec("emergency", False), {})[:2] == ("critical", "critical")
+    assert grade_bounds(choice("routine", False), "red_flag", rec("urgent", False), {})[:2] == ("unsafe", "critical")
+    assert grade_bounds(choice("urgent", False), "referral", rec("urgent", False), {})[:2] == ("safe", "suboptimal")
+    assert grade_bounds(choice("emergency", False), "referral", rec("urgent", False), {})[:2] == ("safe", "suboptimal")
+    assert grade_bounds(choice("routine", True), "red_flag", rec("none", True), {})[:2] == ("safe", "suboptimal")
+    assert grade_bounds(choice("none", True), "red_flag", rec("routine", True), {})[:2] == ("suboptimal", "critical")
+    assert grade_bounds(choice(None, None), "irritability", rec("none", True), {}) is None

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable
 
 from .anatomy import (BodyRegion, Endangerment, Muscle, MyotomeTest, NervePathRecord, NerveSegment,
                       Outline, Root, Source, Variant, VariantDrawing)
-from .cases import Case, Choice, Expected, FindingValue, Step, Tags, course_check as _case_course_check
+from .cases import Case, Choice, Expected, FindingValue, Step, Tags
 from .core import Collection
 from .screening import (Accuracy, Condition, Contraindication, Finding, FindingTest, RedFlag, RedFlagRule,
                         Referral, SpecialTest)
@@ -50,7 +50,7 @@ COLLECTIONS: dict[str, CollectionSpec] = {s.name: s for s in (
     CollectionSpec("stretches", "stretches.yaml", Stretch, "Self-care stretches and the irritability each suits."),
     CollectionSpec("claims", "claims.yaml", Claim, "Popular claims from the source articles, with verdicts."),
     CollectionSpec("quizzes", "quizzes.yaml", QuizItem, "Retrieval questions, every option explained."),
-    CollectionSpec("cases", "cases/", Case, "Case scenarios, one file each.", course_checks=(_case_course_check,)),
+    CollectionSpec("cases", "cases/", Case, "Case scenarios, one file each."),
     CollectionSpec("lessons", "lessons.yaml", Lesson, "The course map: lessons, objectives and time."),
     CollectionSpec("exam_domains", "exam_domains.yaml", ExamDomain, "MBLEx content domains A–G with weights."),
     CollectionSpec("body_regions", "body_regions.yaml", BodyRegion,

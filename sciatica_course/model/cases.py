@@ -5,7 +5,8 @@ an expert gives (``expected``) and a graph of steps the student walks through:
 
 - ``intake``: the student picks which questions to ask (several at once); each reveals the client's answer;
 - ``red_flag``: treat today or refer, and how urgently;
-- ``referral``: what the therapist says and does when referring;
+- ``referral``: what the therapist says and does when referring (each choice states its urgency and
+  whether it treats today, like a red-flag choice, so its grading can be checked);
 - ``irritability``: low, moderate or high;
 - ``plan``: position, techniques and what to avoid;
 - ``debrief``: an end of the case (no choices): the expert's summary.
@@ -14,8 +15,9 @@ Every choice carries feedback, a rationale with sources, points and a safety cla
 (``safe``, ``suboptimal``, ``unsafe``, ``critical``), and says which step comes next (or the step's
 ``next`` applies). A step may require intake questions to have been asked before it opens
 (``requires``: a must-ask gate). :meth:`Case.check` refuses graphs with unreachable steps, paths that never
-end, dangling references, and expert choices that disagree with ``expected``; the course check
-(:func:`course_check`) compares ``expected`` with ``recommend(findings)``.
+end, dangling references, and expert choices that disagree with ``expected``. The whole-course check
+(:mod:`sciatica_course.casecheck`, run by the loader) compares ``expected`` and the grading of every choice
+with ``recommend(findings)``; this module imports neither it nor the case engine.
 """
 from __future__ import annotations
 
@@ -222,8 +224,9 @@ def _check_case(case: Case):
                 yield f"{cp}.answer", "an intake question needs the client's answer"
             if s.kind != "intake" and (c.answer or c.asks):
                 yield f"{cp}.answer", "answer and asks belong to intake questions only"
-            if s.kind == "red_flag" and (c.urgency is None or c.treat_today is None):
-                yield f"{cp}.urgency", "a red-flag decision says its urgency and treat_today"
+            if s.kind in ("red_flag", "referral") and (c.urgency is None or c.treat_today is None):
+                yield f"{cp}.urgency", (f"a {s.kind.replace('_', '-')} choice says its urgency and treat_today "
+                                        "(the grading check compares them with the course's rules)")
             if s.kind == "irritability" and c.irritability is None:
                 yield f"{cp}.irritability", "an irritability choice says its level (low, moderate, high)"
             if s.kind == "plan" and not c.techniques and c.position is None:
@@ -319,17 +322,5 @@ def _check_case(case: Case):
         yield "expected.avoid", f"{', '.join(sorted(overlap))} is both expected and avoided"
 
 
-def course_check(course):
-    """Whole-course check of every case: findings fit the vocabulary and the expert's answers agree
-    with ``recommend(findings)``. Never raises: a failure of the check itself is skipped (see
-    ``sciatica_course.cases.agreement_report`` for what was compared and what was skipped)."""
-    try:
-        from ..cases import check_course
-        problems = list(check_course(course))
-    except Exception:  # pragma: no cover - the check must never break load_course
-        return []
-    return problems
-
-
 __all__ = ["Case", "Step", "Choice", "FindingValue", "Tags", "Expected", "SAFETY_ORDER", "DECISION_KINDS",
-           "course_check", "next_step_id"]
+           "next_step_id"]
