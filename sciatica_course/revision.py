@@ -17,6 +17,11 @@ right, no confidence   Good
 right, "Certain"       Easy
 =====================  ===========
 
+An answer that chose an option marked unsafe or critical for the client (``safety`` in data/quizzes.yaml)
+counts like a critical choice in a case: until the student answers that question again safely it comes first
+in every revision session, before anything merely due, and the dashboard lists it (flagged when the student
+was sure of it: "confident and unsafe").
+
 Mastery of a question is FSRS's estimate that you would still recall it now, counted only when your last
 answer to it was right (a question never answered, or last answered wrongly, counts 0). Mastery of a topic or
 an MBLEx domain is the mean over its questions.
@@ -36,6 +41,7 @@ RATING_RULE = (
 )
 CONFIDENCE_LABELS = {1: "Guessing", 2: "Fairly sure", 3: "Certain", None: "Not rated"}
 REVISION_LESSON = "revision"
+UNSAFE_LEVELS = ("unsafe", "critical")
 
 
 # ----------------------------------------------------------------------------------------- inputs
@@ -198,7 +204,9 @@ class Mastery:
 
 
 def _label_topic(topic: str) -> str:
-    return topic.replace("_", " ").capitalize()
+    from .text import human_label
+
+    return human_label(topic)
 
 
 def _mastery(groups: dict, labels: dict, states: dict, answers: list) -> list:
@@ -248,15 +256,22 @@ def mastery_by_domain(course=None, store=None, now=None, answers=None) -> list:
 @dataclass(frozen=True)
 class QueueEntry:
     item_id: str
-    reason: str                  # "due" | "weak_topic" | "new"
+    reason: str                  # "unsafe" | "due" | "weak_topic" | "new"
     topic: str
     lesson: str
     due: Optional[datetime] = None
     retrievability: Optional[float] = None
+    safety: Optional[str] = None          # "unsafe" | "critical" when reason is "unsafe"
+    confident: bool = False               # that unsafe answer was given as Fairly sure or Certain
 
     def explain(self, now=None) -> str:
         """Why this question is in the session, in a sentence."""
         topic = _label_topic(self.topic)
+        if self.reason == "unsafe":
+            how = "dangerous" if self.safety == "critical" else "unsafe"
+            sure = " and you were sure of it" if self.confident else ""
+            return (f"Your last answer to this question would have been {how} for the client{sure}: answer it "
+                    f"again, safely, before anything else. Topic: {topic}.")
         if self.reason == "due":
             days = (_now(now) - self.due).days if self.due else 0
             when = "today" if days < 1 else f"{days} day{'s' if days != 1 else ''} ago"
@@ -269,7 +284,9 @@ class QueueEntry:
 def revision_queue(course=None, store=None, now=None, limit: int = 10, answers=None) -> list:
     """The questions for a revision session, across all lessons' quiz items.
 
-    First the questions FSRS says are due (least likely to be recalled first). When fewer than ``limit`` are
+    First the questions whose last answer was unsafe or critical for the client (like a case with a critical
+    choice, they come back until answered safely; critical and confident first), then the questions FSRS says
+    are due (least likely to be recalled first). When fewer than ``limit`` are
     due, the session is filled from the weakest topics first (lowest mastery), one question per topic in turn
     so topics are interleaved: questions answered before but not yet due (least well recalled first), then
     questions not yet answered.
@@ -279,10 +296,16 @@ def revision_queue(course=None, store=None, now=None, limit: int = 10, answers=N
     answers = _answers(store, answers)
     states = item_states(answers, now)
     items = {q.id: q for q in course.quizzes}
-    due = sorted((s for s in states.values() if s.item_id in items and s.is_due(now)),
+    queue = []
+    for u in unsafe_answers(course, answers=answers)[:limit]:
+        st = states.get(u.item_id)
+        queue.append(QueueEntry(u.item_id, "unsafe", items[u.item_id].topic, items[u.item_id].lesson,
+                                st.due if st else None, st.retrievability if st else None, u.safety, u.confident))
+    taken = {e.item_id for e in queue}
+    due = sorted((s for s in states.values() if s.item_id in items and s.item_id not in taken and s.is_due(now)),
                  key=lambda s: (s.retrievability, s.due))
-    queue = [QueueEntry(s.item_id, "due", items[s.item_id].topic, items[s.item_id].lesson, s.due,
-                        s.retrievability) for s in due[:limit]]
+    queue += [QueueEntry(s.item_id, "due", items[s.item_id].topic, items[s.item_id].lesson, s.due,
+                         s.retrievability) for s in due[:max(0, limit - len(queue))]]
     if len(queue) >= limit:
         return queue
     taken = {e.item_id for e in queue}
@@ -377,6 +400,46 @@ def confident_errors(course=None, store=None, answers=None) -> list:
         last[a["item_id"]] = a
     rows = [a for a in last.values() if not a["correct"] and a.get("confidence") == 3 and a["item_id"] in course.quizzes]
     return [a["item_id"] for a in sorted(rows, key=lambda a: a["at"], reverse=True)]
+
+
+@dataclass(frozen=True)
+class UnsafeAnswer:
+    """A question whose last answer chose an option that would be unsafe or critical for the client."""
+    item_id: str
+    option_id: str
+    safety: str                  # "unsafe" | "critical"
+    confidence: Optional[int]
+    at: str
+
+    @property
+    def confident(self) -> bool:
+        """Chosen as Fairly sure or Certain: "confident and unsafe", as in a case debrief."""
+        return (self.confidence or 0) >= 2
+
+
+def option_safety(course, item_id: str, option_id: str) -> str:
+    """The safety class of an answered option ("safe" when the item or option is no longer in the course)."""
+    item = course.quizzes.get(item_id)
+    for o in (item.options if item is not None else ()):
+        if o.id == option_id:
+            return getattr(o, "safety", "safe")
+    return "safe"
+
+
+def unsafe_answers(course=None, store=None, answers=None) -> list:
+    """Questions whose LAST answer was unsafe or critical for the client: critical first, then confident,
+    then most recent. Answering the question again safely takes it off the list."""
+    course = _course(course)
+    last = {}
+    for a in _answers(store, answers):
+        last[a["item_id"]] = a
+    rows = []
+    for a in last.values():
+        level = option_safety(course, a["item_id"], a["option_id"])
+        if level in UNSAFE_LEVELS:
+            rows.append(UnsafeAnswer(a["item_id"], a["option_id"], level, a.get("confidence"), str(a["at"])))
+    rows.sort(key=lambda u: u.at, reverse=True)
+    return sorted(rows, key=lambda u: (u.safety != "critical", not u.confident))
 
 
 # ----------------------------------------------------------------------------------------- over time
@@ -475,6 +538,7 @@ class Dashboard:
     lessons: list
     confident_errors: list
     notices: list
+    unsafe_answers: list = ()
 
 
 def dashboard_data(course=None, store=None, now=None) -> Dashboard:
@@ -495,4 +559,4 @@ def dashboard_data(course=None, store=None, now=None) -> Dashboard:
         cases_to_retry=cases_to_retry(course, attempts=store.case_attempts()),
         lessons=lessons_progress(course, completed=store.completed_lessons()),
         confident_errors=confident_errors(course, answers=answers),
-        notices=notices())
+        notices=notices(), unsafe_answers=unsafe_answers(course, answers=answers))

@@ -24,6 +24,12 @@ def paragraphs(text) -> str:
     return "".join(f"<p>{inline(p)}</p>" for p in parts)
 
 
+def human_label(identifier) -> str:
+    """A snake_case id as words a student reads: ``deep_tissue`` -> "Deep tissue"."""
+    words = str(identifier or "").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 def source_list(keys, course) -> str:
     """An HTML list of citations for source keys (unknown keys are shown as they are)."""
     items = []

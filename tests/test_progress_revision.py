@@ -193,3 +193,65 @@ def test_schedule_survives_export_and_import(fake, tmp_path):
 def test_real_course_queue_has_no_duplicates_and_covers_lessons(real):
     q = revision.revision_queue(real, answers=[], now=T0, limit=len(real.quizzes))
     assert len({e.item_id for e in q}) == len(real.quizzes)
+
+
+# ---- unsafe quiz answers count like a critical case choice (issue 16, safety-weighted feedback)
+
+def unsafe_course(real):
+    items = [make_item(0, "dermatomes"), make_item(1, "dermatomes"), make_item(2, "scope")]
+    risky = QuizItem(id="fake_risky", lesson="red_flags_and_referral", topic="red_flags", mblex_domain="C",
+                     stem="Saddle numbness: what do you do?",
+                     options=(QuizOption("a", "Emergency Department now", True, "because"),
+                              QuizOption("b", "Massage and wait", False, "delay", safety="critical",
+                                         harm="Permanent loss of bladder control."),
+                              QuizOption("c", "GP next week", False, "delay", safety="unsafe", harm="A delay.")),
+                     sources=("curriculum_sheet",))
+    return SimpleNamespace(quizzes=Collection("quizzes", items + [risky]), exam_domains=real.exam_domains,
+                           lessons=real.lessons, cases=Collection("cases", []))
+
+
+def pick(item_id, option_id, at, confidence=None):
+    a = ans(item_id, option_id == "a", at, confidence)
+    a["option_id"] = option_id
+    return a
+
+
+def test_an_unsafe_last_answer_comes_first_until_answered_safely(real):
+    course = unsafe_course(real)
+    answers = [pick("fake_q0", "b", T0), pick("fake_risky", "b", T0, confidence=3)]
+    later = T0 + timedelta(days=30)                   # fake_q0 is due by now as well
+    q = revision.revision_queue(course, answers=answers, now=later, limit=3)
+    assert q[0].item_id == "fake_risky" and q[0].reason == "unsafe"
+    assert q[0].safety == "critical" and q[0].confident
+    assert "dangerous for the client and you were sure of it" in q[0].explain(later)
+    assert q[1].reason == "due"
+    u = revision.unsafe_answers(course, answers=answers)
+    assert [(x.item_id, x.safety, x.confident) for x in u] == [("fake_risky", "critical", True)]
+    # not due yet (answered a minute ago), an unsafe answer still comes back at once
+    soon = revision.revision_queue(course, answers=answers, now=T0 + timedelta(minutes=1), limit=1)
+    assert [e.reason for e in soon] == ["unsafe"]
+    fixed = answers + [pick("fake_risky", "a", T0 + timedelta(days=1), 2)]
+    assert revision.unsafe_answers(course, answers=fixed) == []
+    assert all(e.reason != "unsafe" for e in revision.revision_queue(course, answers=fixed, now=later))
+
+
+def test_critical_before_unsafe_and_confident_first(real):
+    course = unsafe_course(real)
+    answers = [pick("fake_risky", "c", T0, confidence=1)]
+    u = revision.unsafe_answers(course, answers=answers)
+    assert u[0].safety == "unsafe" and not u[0].confident
+    assert revision.unsafe_answers(course, answers=[pick("fake_q0", "b", T0, 3)]) == []   # a slip is not unsafe
+
+
+def test_the_dashboard_lists_unsafe_answers(real, tmp_path):
+    from sciatica_course.widgets.revision import unsafe_answers_html
+
+    course = unsafe_course(real)
+    store = Store(tmp_path / "p.sqlite3")
+    store.record_answer("fake_risky", "b", False, confidence=3, at=T0.isoformat())
+    d = revision.dashboard_data(course, store=store, now=T0 + timedelta(days=1))
+    assert [x.item_id for x in d.unsafe_answers] == ["fake_risky"]
+    html = unsafe_answers_html(d.unsafe_answers, course)
+    assert "Confident and unsafe" in html and "Permanent loss of bladder control." in html
+    assert "Massage and wait" in html and "!! dangerous" in html
+    assert unsafe_answers_html([], course) == ""

@@ -101,3 +101,125 @@ def test_course_map_and_references():
     button.button.click()
     from sciatica_course import progress
     assert progress.is_lesson_complete("revision")
+
+
+# ---- option order: stable per student and item, independent of the data order (issue 16, item 2)
+
+STUDENTS = [f"user:student{i:02d}" for i in range(1, 41)] + ["anyone"]
+
+
+def _right_position_share(course, order):
+    """The largest share of items whose right answer sits at one position (1.0: always the same button)."""
+    from collections import Counter
+
+    pos = Counter(next(i for i, o in enumerate(order(q)) if o.correct) for q in course.quizzes)
+    return max(pos.values()) / len(course.quizzes)
+
+
+def test_right_answers_are_not_in_one_position(course):
+    """The data test: for every student, no button position holds the right answer for more than about a third
+    of the items (0.40 allows for 72 items' sampling), and across students the mean is at most a third. The
+    data order (what the widget showed before) fails it."""
+    from sciatica_course.widgets.common import option_order
+
+    assert _right_position_share(course, lambda q: q.options) > 0.5       # the data order: what a student saw
+    shares = {k: _right_position_share(course, lambda q, k=k: option_order(q, k)) for k in STUDENTS}
+    worst = max(shares, key=shares.get)
+    assert shares[worst] <= 0.40, f"{worst}: {shares[worst]:.0%} of the right answers in one position"
+    assert sum(shares.values()) / len(shares) <= 1 / 3
+
+
+def test_option_order_is_stable_per_student_and_ignores_the_data_order(course):
+    from dataclasses import replace
+
+    from sciatica_course.widgets.common import option_order
+
+    item = course.quizzes["roots_case_foot_drop"]
+    first = [o.id for o in option_order(item, "user:amy")]
+    assert [o.id for o in option_order(item, "user:amy")] == first                # a reload: the same order
+    flipped = replace(item, options=tuple(reversed(item.options)))
+    assert [o.id for o in option_order(flipped, "user:amy")] == first             # data order does not matter
+    orders = {tuple(o.id for o in option_order(item, k)) for k in STUDENTS}
+    assert len(orders) > 5                                                        # students differ
+    w = Quiz(item, record=False, order_key="user:amy")
+    assert list(w.buttons) == first                                               # the buttons follow it
+    w.choose(first[0])
+    html = w.feedback.value
+    positions = [html.index(esc_text) for esc_text in (o.text for o in option_order(item, "user:amy"))]
+    assert positions == sorted(positions)                                         # feedback in the same order
+
+
+def test_the_order_follows_the_student(monkeypatch, course):
+    from sciatica_course.widgets.common import option_order, student_key
+
+    monkeypatch.setenv("JUPYTERHUB_USER", "amy")
+    assert student_key() == "user:amy"
+    item = course.quizzes["start_scope"]
+    assert [o.id for o in Quiz(item, record=False).options] == [o.id for o in option_order(item, "user:amy")]
+    monkeypatch.delenv("JUPYTERHUB_USER")
+    assert student_key().startswith("home:")
+
+
+def test_a_lesson_asks_by_position_not_by_answer(course):
+    from sciatica_course.widgets.common import lesson_items
+
+    items = lesson_items(2, course)
+    assert items == lesson_items("root_levels", course) and all(q.lesson == "root_levels" for q in items)
+    assert quiz(2, 3, record=False).item is items[2]
+    with pytest.raises(KeyError, match="has 11 quiz questions|no question 99"):
+        quiz(2, 99)
+    with pytest.raises(KeyError, match="there is no lesson 42"):
+        quiz(42, 1)
+
+
+# ---- safety-weighted feedback (issue 16, item 4)
+
+def test_an_unsafe_choice_says_so_and_what_could_happen(course):
+    item = course.quizzes["roots_case_foot_drop"]
+    w = Quiz(item, record=False)
+    w.confidence.value = 3
+    w.choose("c")                                   # "treat as usual" for worsening foot drop
+    html = w.feedback.value
+    assert "Unsafe for the client" in html and "Not quite" not in html
+    assert "What could happen" in html and "permanent" in html
+    assert "Confident and unsafe" in html and 'role="alert"' in html
+    g = Quiz(item, record=False)
+    g.confidence.value = 1
+    g.choose("c")
+    assert "Unsafe for the client" in g.feedback.value and "Confident and unsafe" not in g.feedback.value
+
+
+def test_a_critical_choice_reads_as_dangerous_and_a_slip_stays_mild(course):
+    w = Quiz(course.quizzes["rf_ces_action"], record=False)
+    w.choose("d")
+    assert "Dangerous for the client" in w.feedback.value and "bladder" in w.feedback.value
+    slip = Quiz(course.quizzes["path_roots"], record=False)
+    slip.choose("b")
+    assert "Not quite" in slip.feedback.value and "client" not in slip.feedback.value.split("<ul>")[0]
+
+
+def test_safety_classes_are_complete(course):
+    """Every unsafe or critical option says what could happen; the course marks the options the issue named."""
+    for q in course.quizzes:
+        for o in q.options:
+            assert o.correct is False or o.safety == "safe", q.id
+            assert (o.safety in ("unsafe", "critical")) == bool(o.harm), (q.id, o.id)
+    assert course.quizzes["roots_case_foot_drop"].options[2].safety == "unsafe"
+    red_flag_items = [q for q in course.quizzes if q.topic in ("red_flags", "referral") or q.mblex_domain == "C"]
+    assert sum(bool(q.unsafe_options) for q in red_flag_items) >= len(red_flag_items) // 2
+
+
+def test_the_model_refuses_an_unsafe_option_without_harm_or_an_unsafe_right_answer():
+    from sciatica_course.model.teaching import QuizItem, QuizOption
+
+    def item(*options):
+        return QuizItem(id="x", lesson="root_levels", topic="t", mblex_domain="A", stem="?", options=options,
+                        sources=("curriculum_sheet",))
+
+    ok = QuizOption("a", "refer", True, "why")
+    problems = dict(item(ok, QuizOption("b", "treat", False, "why not", safety="unsafe")).check())
+    assert "harm" in problems["options[1].harm"]
+    problems = dict(item(QuizOption("a", "x", True, "why", safety="critical", harm="h"),
+                         QuizOption("b", "y", False, "no")).check())
+    assert "must be safe" in problems["options[0].safety"]
+    assert not list(item(ok, QuizOption("b", "treat", False, "no", safety="unsafe", harm="a flare")).check())

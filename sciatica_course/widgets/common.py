@@ -2,8 +2,10 @@
 and accessible buttons. Nothing here holds clinical logic."""
 from __future__ import annotations
 
+import hashlib
+import os
 import time
-from typing import Callable, Optional
+from typing import Callable, Optional, Union
 
 import ipywidgets as W
 
@@ -17,6 +19,7 @@ STYLE = W.HTML(
     ".sc-widget button:focus-visible{outline:3px solid #0072B2!important;outline-offset:2px}"
     ".sc-feedback{border-left:4px solid #0072B2;padding:4px 10px;margin-top:6px}"
     ".sc-feedback .sc-right{font-weight:bold}"
+    ".sc-unsafe{border-left:6px solid #D55E00;padding:4px 10px;margin:4px 0}"
     "</style>"
 )
 
@@ -42,6 +45,52 @@ def labelled(label: str, control: W.Widget) -> W.Widget:
     return control
 
 
+SAFETY_WORDS = {
+    "unsafe": ("! Unsafe for the client.", "This choice could harm the client."),
+    "critical": ("!! Dangerous for the client.", "This choice could seriously harm the client."),
+}
+
+
+def student_key() -> str:
+    """What makes one student's option order their own: the hub user name, else the progress folder (each
+    person's own on a laptop or a hub). Read at call time, so nothing is set on import."""
+    user = os.environ.get("JUPYTERHUB_USER", "").strip()
+    if user:
+        return "user:" + user
+    try:
+        from ..progress import store_dir
+
+        return "home:" + str(store_dir())
+    except Exception:  # no progress module or no home: one order for everyone, still not the data's order
+        return "anyone"
+
+
+def option_order(item, key: Optional[str] = None) -> list:
+    """The options of a quiz item in the order one student sees them: a shuffle fixed by the student and the
+    item (a re-run or reload shows the same order; the order in data/quizzes.yaml does not matter)."""
+    key = student_key() if key is None else key
+
+    def rank(o):
+        return hashlib.sha256(f"{key}\x1f{item.id}\x1f{o.id}".encode("utf-8")).hexdigest()
+
+    return sorted(item.options, key=rank)
+
+
+def safety_warning(option, confidence: Optional[int] = None) -> str:
+    """The plain warning shown when an unsafe or critical option is chosen (empty for any other option):
+    what could happen to the client, and a flag when the student was sure of it."""
+    if option.safety not in SAFETY_WORDS:
+        return ""
+    head, lead = SAFETY_WORDS[option.safety]
+    sure = ""
+    if confidence is not None and confidence >= 2:
+        level = dict((v, k) for k, v in CONFIDENCE_LEVELS).get(confidence, "sure")
+        sure = (f"<p><b>Confident and unsafe:</b> you chose this as <i>{esc(level)}</i>. A confident unsafe choice "
+                "is the one you would not stop to check with a real client: revisit this question first.</p>")
+    return (f'<div class="sc-unsafe" role="alert"><p><b>{esc(head)}</b> {esc(lead)} '
+            f"<b>What could happen:</b> {inline(option.harm or '')}</p>{sure}</div>")
+
+
 def _record_answer(**kw) -> Optional[str]:
     """Save an answer to the progress store; returns a message when it could not be saved."""
     try:
@@ -63,8 +112,9 @@ class Quiz(W.VBox):
     answer, the explanation of every option is shown (explained feedback) and the answer is saved."""
 
     def __init__(self, item, course=None, confidence: bool = True, record: bool = True,
-                 on_answer: Callable | None = None, number: int | None = None):
+                 on_answer: Callable | None = None, number: int | None = None, order_key: Optional[str] = None):
         self.item = item
+        self.options = option_order(item, order_key)
         self.record = record
         self.on_answer = on_answer
         self.answer: Optional[str] = None
@@ -74,7 +124,7 @@ class Quiz(W.VBox):
         title = f"Question {number}" if number else "Question"
         self.stem = W.HTML(f'<div role="heading" aria-level="3"><b>{esc(title)}.</b> {inline(item.stem)}</div>')
         self.buttons = {}
-        for opt in item.options:
+        for opt in self.options:
             b = option_button(opt.text)
             b.on_click(lambda _b, oid=opt.id: self.choose(oid))
             self.buttons[opt.id] = b
@@ -102,16 +152,22 @@ class Quiz(W.VBox):
         self.answer = option_id
         chosen = opts[option_id]
         self.correct = chosen.correct
+        conf = self.confidence.value if self.confidence is not None else None
         rows = []
-        for o in self.item.options:
+        for o in self.options:
             mark = "✓ Correct answer" if o.correct else "✗ Not this one"
+            if not o.correct and o.safety in SAFETY_WORDS:
+                mark += f" ({'dangerous' if o.safety == 'critical' else 'unsafe'} for the client)"
             you = " — <i>your answer</i>" if o.id == option_id else ""
             rows.append(f"<li><span class='sc-right'>{mark}</span>{you}: <b>{esc(o.text)}</b><br>"
                         f"{inline(o.explanation)}</li>")
-        verdict = ("<b>Right.</b>" if chosen.correct else
-                   "<b>Not quite.</b> Read why each option is right or wrong:")
-        self.feedback.value = feedback_html(f"<p>{verdict}</p><ul>{''.join(rows)}</ul>")
-        conf = self.confidence.value if self.confidence is not None else None
+        if chosen.correct:
+            verdict = "<p><b>Right.</b> Here is why, and why each other option is wrong:</p>"
+        elif chosen.safety in SAFETY_WORDS:
+            verdict = safety_warning(chosen, conf) + "<p>Read why each option is right or wrong:</p>"
+        else:
+            verdict = "<p><b>Not quite.</b> Read why each option is right or wrong:</p>"
+        self.feedback.value = feedback_html(f"{verdict}<ul>{''.join(rows)}</ul>")
         if first and self.record:
             self.save_message = _record_answer(
                 item_id=self.item.id, option_id=option_id, correct=chosen.correct, confidence=conf,
@@ -124,12 +180,36 @@ class Quiz(W.VBox):
         return chosen.correct
 
 
-def quiz(item_id: str, course=None, **kw) -> Quiz:
-    """The question ``item_id`` of ``data/quizzes.yaml`` as a widget."""
+def lesson_items(lesson, course) -> list:
+    """A lesson's quiz items in the order of data/quizzes.yaml; ``lesson`` is its number or its id."""
+    lessons = {l.number: l.id for l in course.lessons}
+    lesson_id = lessons.get(lesson, lesson) if isinstance(lesson, int) else lesson
+    if lesson_id not in course.lessons:
+        known = ", ".join(f"{l.number} ({l.id})" for l in sorted(course.lessons, key=lambda l: l.number))
+        raise KeyError(f"there is no lesson {lesson!r}; lessons: {known}")
+    return [q for q in course.quizzes if q.lesson == lesson_id]
+
+
+def find_item(ref: Union[str, int], n: Optional[int] = None, course=None):
+    """The quiz item a lesson cell asks for: ``(lesson, n)`` is the n-th question of that lesson (its number
+    or id) in data/quizzes.yaml, counting from 1, so a cell names no answer; a single argument is an item id
+    (for instructors' notebooks and probes)."""
+    if n is None:
+        return course.quizzes[ref]
+    items = lesson_items(ref, course)
+    if not 1 <= n <= len(items):
+        listed = "; ".join(f"{i}: {q.id}" for i, q in enumerate(items, 1))
+        raise KeyError(f"lesson {ref!r} has {len(items)} quiz questions, so there is no question {n} ({listed})")
+    return items[n - 1]
+
+
+def quiz(ref: Union[str, int], n: Optional[int] = None, course=None, **kw) -> Quiz:
+    """A question of ``data/quizzes.yaml`` as a widget. In a lesson: ``quiz(2, 3)``, the third question of
+    lesson 2 (so the cell does not give the answer away); or ``quiz("item_id")``."""
     from ..loading import load_course
 
     course = course if course is not None else load_course()
-    return Quiz(course.quizzes[item_id], course=course, **kw)
+    return Quiz(find_item(ref, n, course), course=course, **kw)
 
 
 def quiz_set(lesson_id: str, course=None, topic: str | None = None, **kw) -> W.VBox:

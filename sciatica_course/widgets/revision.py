@@ -78,21 +78,26 @@ class RevisionSession(W.VBox):
         self.results = []
         self.current: Optional[Quiz] = None
         self.restart_button.layout.display = "none"
-        counts = {k: sum(e.reason == k for e in self.queue) for k in ("due", "weak_topic", "new")}
+        counts = {k: sum(e.reason == k for e in self.queue) for k in ("unsafe", "due", "weak_topic", "new")}
         if not self.queue:
             self.header.value = feedback_html(
                 "<p>There are no quiz questions in the course yet, so there is nothing to revise.</p>")
             self.next_button.layout.display = "none"
             return
         parts = []
+        if counts["unsafe"]:
+            parts.append(f"{counts['unsafe']} you last answered unsafely")
         if counts["due"]:
             parts.append(f"{counts['due']} due for review")
         if counts["weak_topic"]:
             parts.append(f"{counts['weak_topic']} from your weakest topics")
         if counts["new"]:
             parts.append(f"{counts['new']} you have not met yet")
-        lead = ("" if counts["due"] else
+        lead = ("" if counts["due"] or counts["unsafe"] else
                 "<p>Nothing is due for review right now, so this session starts with your weakest topics.</p>")
+        if counts["unsafe"]:
+            lead += ("<p>It starts with the questions where your last answer would have put a client at risk: "
+                     "like a case with a critical choice, they come back until you answer them safely.</p>")
         self.header.value = (_notice_html() + f"<div role='heading' aria-level='3'><b>Revision session: "
                              f"{len(self.queue)} question{'s' if len(self.queue) != 1 else ''}</b> "
                              f"({esc(', '.join(parts))}).</div>{lead}")
@@ -193,7 +198,7 @@ class Dashboard(W.VBox):
     """Mastery by topic and MBLEx domain, answers over time, calibration, lessons completed, cases to retry.
     "Refresh" recomputes everything from the store and updates the figures in place."""
 
-    SECTIONS = ("summary", "topics", "domains", "calibration", "over_time", "lessons", "cases")
+    SECTIONS = ("summary", "unsafe", "topics", "domains", "calibration", "over_time", "lessons", "cases")
 
     def __init__(self, course=None, now=None):
         self.course = _course(course)
@@ -221,6 +226,7 @@ class Dashboard(W.VBox):
             f"<p>{d.answers} answer{'s' if d.answers != 1 else ''} saved; {d.due_now} question"
             f"{'s' if d.due_now != 1 else ''} due for review now.{nxt} "
             f"Lessons completed: {done} of {len(d.lessons)}.</p>")
+        self.parts["unsafe"].value = unsafe_answers_html(d.unsafe_answers, self.course)
         weakest = [m for m in d.topics if m.answered][:3]
         weak_text = ("<p>Weakest topics so far: " + ", ".join(f"<b>{esc(m.label)}</b> ({m.percent}%)"
                                                               for m in weakest) + ".</p>") if weakest else ""
@@ -251,6 +257,33 @@ class Dashboard(W.VBox):
         else:
             cases = "<p>No cases to retry: none of your last case attempts had an unsafe choice.</p>"
         self.parts["cases"].value = "<div role='heading' aria-level='4'><b>Cases to retry</b></div>" + cases
+
+
+def unsafe_answers_html(rows, course) -> str:
+    """The dashboard's list of questions last answered unsafely (empty when there are none): critical and
+    confident first, each with the option chosen and what could happen to the client."""
+    if not rows:
+        return ""
+    from ..revision import CONFIDENCE_LABELS
+
+    items = []
+    for u in rows:
+        item = course.quizzes.get(u.item_id)
+        if item is None:
+            continue
+        opt = next((o for o in item.options if o.id == u.option_id), None)
+        mark = "!! dangerous" if u.safety == "critical" else "! unsafe"
+        sure = (f" <b>Confident and unsafe</b> (you were {esc(CONFIDENCE_LABELS.get(u.confidence, 'sure'))})."
+                if u.confident else "")
+        harm = f"<br>What could happen: {esc(opt.harm)}" if opt is not None and opt.harm else ""
+        items.append(f"<li><b>{esc(mark)}</b>: <q>{esc(item.stem[:100])}{'…' if len(item.stem) > 100 else ''}</q> "
+                     f"You chose <q>{esc(opt.text if opt else u.option_id)}</q>.{sure}{harm}</li>")
+    if not items:
+        return ""
+    return feedback_html(
+        "<div role='heading' aria-level='4'><b>Unsafe answers to revisit first</b></div>"
+        f"<p>Your last answer to {_n(len(items), 'question')} would have put a client at risk. They come first in "
+        f"every revision session until you answer them safely.</p><ul>{''.join(items)}</ul>", role="alert")
 
 
 def dashboard(course=None, now=None) -> Dashboard:
