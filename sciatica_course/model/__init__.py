@@ -56,6 +56,10 @@ COLLECTIONS: dict[str, CollectionSpec] = {s.name: s for s in (
     CollectionSpec("body_regions", "body_regions.yaml", BodyRegion,
                    "Areas of the leg and foot for symptom and dermatome maps."),
     CollectionSpec("intake", "intake.yaml", screening.IntakeClient, "Intake-conversation clients: questions, answers, what each changes."),
+    CollectionSpec("referral_routes", "referral_routes.yaml", screening.ReferralRoute,
+                   "Where a referral goes for a particular population (pregnancy, chemotherapy, foot drop)."),
+    CollectionSpec("prose_only_facts", "prose_only_facts.yaml", screening.ProseOnlyFact,
+                   "Facts of the evidence sheet's red-flag and contraindication sections taught in prose only, with why."),
     CollectionSpec("vignettes", "vignettes.yaml", screening.Vignette, "Triage vignettes with their findings and expected urgency.", (screening.check_screening_data,)),
 )}
 

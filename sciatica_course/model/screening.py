@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal, Optional, Union
 
-from .core import Doc, FindingId, Id, MinLen, Range, SourceKey, SourceKeys, TechniqueId, Text
+from .core import Doc, FactId, FindingId, Id, MinLen, Range, SourceKey, SourceKeys, TechniqueId, Text
 
 Position = Literal["prone", "side_lying", "semi_reclined", "supine"]
 Urgency = Literal["emergency", "urgent", "routine"]
@@ -59,16 +59,22 @@ Term = Union[FindingId, FindingTest]
 
 @dataclass(frozen=True)
 class Condition:
-    """Holds when every ``all_of`` term holds, at least one ``any_of`` term (if any are listed) holds,
-    and no ``none_of`` term holds. A bare finding id means "present"."""
+    """Holds when every ``all_of`` term holds, at least ``min_any`` (default one) of the ``any_of`` terms
+    (if any are listed) hold, and no ``none_of`` term holds. A bare finding id means "present".
+    ``min_any`` above one expresses a cluster: individually weak flags that count only together."""
 
     all_of: tuple[Term, ...] = ()
     any_of: tuple[Term, ...] = ()
     none_of: tuple[Term, ...] = ()
+    min_any: Annotated[int, Doc("How many any_of terms must hold (a cluster of weak flags); default 1.")] = 1
 
     def check(self):
         if not (self.all_of or self.any_of):
             yield "", "a condition needs all_of or any_of"
+        if self.min_any < 1:
+            yield "min_any", "must be at least 1"
+        elif self.min_any > 1 and self.min_any > len(self.any_of):
+            yield "min_any", f"asks for {self.min_any} of only {len(self.any_of)} any_of terms"
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,7 @@ class RedFlagRule:
     explanation: Text
     referral: Referral
     sources: SourceKeys
+    fact_ids: Annotated[tuple[FactId, ...], Doc("The facts of clinical_facts.md this rule encodes.")] = ()
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,43 @@ class RedFlag:
     rules: Annotated[tuple[RedFlagRule, ...], MinLen(1)]
     sources: SourceKeys
     why_ask: Optional[Text] = None
-    fact_ids: tuple[Annotated[str, Doc("A fact ID of clinical_facts.md, e.g. RF-01.")], ...] = ()
+    fact_ids: tuple[FactId, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReferralRoute:
+    """Where a referral goes for a particular population (clinical_facts.md RF-10, RF-04a, RF-02a): when
+    ``when`` holds, every referral whose urgency is in ``urgencies`` (and whose rule is not in
+    ``except_rules``) gets ``where`` / ``timeframe`` in place of its own and ``say`` / ``do`` added to its own.
+    Routes are applied in file order, so a later route's ``where`` wins."""
+
+    id: Id
+    population: Text
+    when: Condition
+    urgencies: Annotated[tuple[Literal["emergency", "urgent", "routine"], ...], MinLen(1)]
+    why: Annotated[str, MinLen(1), Doc("Why this population goes elsewhere (shown with the referral's reasons).")]
+    sources: SourceKeys
+    fact_ids: tuple[FactId, ...] = ()
+    where: Optional[Text] = None
+    timeframe: Optional[Text] = None
+    say: Optional[Annotated[str, MinLen(1), Doc("Added to what the therapist says.")]] = None
+    do: Optional[Annotated[str, MinLen(1), Doc("Added to what the therapist does.")]] = None
+    except_rules: Annotated[tuple[Id, ...], Doc("Red-flag rule ids whose own referral already fits this population.")] = ()
+
+    def check(self):
+        if not (self.where or self.timeframe or self.say or self.do):
+            yield "", "a route must change where, timeframe, say or do"
+
+
+@dataclass(frozen=True)
+class ProseOnlyFact:
+    """A fact of clinical_facts.md's red-flag, contraindication or review sections that is deliberately taught in
+    prose only (no rule and no vignette), with the reason. ``sciatica-course audit`` lists these."""
+
+    id: Id
+    fact_id: FactId
+    reason: Text
+    sources: SourceKeys
 
 
 @dataclass(frozen=True)
@@ -122,7 +165,7 @@ class Contraindication:
     area: Optional[Text] = None
     urgency: Optional[Urgency] = None
     referral: Optional[Referral] = None
-    fact_ids: tuple[str, ...] = ()
+    fact_ids: tuple[FactId, ...] = ()
 
     def check(self):
         if self.category == "systemic" and self.action != "postpone_and_refer":
@@ -220,6 +263,8 @@ class Vignette:
     feedback: Annotated[tuple[TriageFeedback, ...], Doc("One explained reply for each of the four answers.")]
     sources: SourceKeys
     teaching_point: Optional[Text] = None
+    fact_ids: Annotated[tuple[FactId, ...], Doc("Facts this vignette exercises beyond those of the rules that fire "
+                                                 "(the audit adds those automatically).")] = ()
 
     def check(self):
         answers = [f.answer for f in self.feedback]

@@ -40,6 +40,22 @@ class Referral:
     rule: str
     urgency: str
     sources: tuple[str, ...]
+    routes: tuple[str, ...] = ()                   # ids of data/referral_routes.yaml records applied to it
+
+
+@dataclass(frozen=True)
+class Area:
+    """A body area to avoid, or to treat only lightly, today - with the reason and the sources behind it."""
+
+    area: str
+    action: str                                    # "avoid" | "light"
+    reason: str
+    sources: tuple[str, ...]
+    rule: str                                      # the id of the contraindication record
+
+    def __str__(self) -> str:
+        verb = "Avoid" if self.action == "avoid" else "Light pressure only"
+        return f"{verb}: {self.area} - {self.reason} [{', '.join(self.sources)}]"
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,7 @@ class Recommendation:
     stop_rules: tuple[str, ...] = ()
     self_care: tuple[str, ...] = ()                # stretch ids suited today
     findings: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    areas: tuple[Area, ...] = ()                   # body areas to avoid or treat only lightly today
 
     @property
     def referral(self) -> Optional[Referral]:
@@ -92,9 +109,10 @@ def recommend(findings: Mapping[str, object], course=None) -> Recommendation:
         stop_rules=plan.stop_rules,
         self_care=plan.self_care,
         findings=MappingProxyType(dict(f)),
+        areas=plan.areas,
     )
 
 
-__all__ = ["recommend", "Recommendation", "Reason", "Referral", "PresentationError", "URGENCY_ORDER",
+__all__ = ["recommend", "Recommendation", "Reason", "Referral", "Area", "PresentationError", "URGENCY_ORDER",
            "LEVEL_ORDER"]
 from .explain import explain  # noqa: E402  (plain-language rationale of a Recommendation)

@@ -12,7 +12,10 @@ The decision, for a validated presentation ``findings``:
 2. every contraindication whose condition holds applies; a **systemic** one means no treatment today, and
    one with its own ``urgency`` and ``referral`` adds that referral (and raises the urgency to at least it);
 3. ``treat_today`` is False when the urgency is ``emergency`` or ``urgent``, or when a systemic
-   contraindication applies.
+   contraindication applies;
+4. every referral is routed for the client's population (``data/referral_routes.yaml``: pregnancy goes to
+   maternity triage, chemotherapy to the 24-hour oncology line, foot drop adds "do not drive"). A route
+   changes where a referral goes and what is said, never its urgency.
 
 Adding a red-flag finding can only make more rules fire (a course check forbids red-flag findings in
 ``none_of``), so it never lowers urgency.
@@ -61,6 +64,7 @@ class _Rule:
 class _Compiled:
     rules: tuple
     contraindications: tuple       # (record, predicate)
+    routes: tuple = ()             # (record, predicate)
 
 
 _CACHE: dict = {}
@@ -75,7 +79,8 @@ def _compiled(course) -> _Compiled:
         for rule in rf.rules:
             rules.append(_Rule(rf, rule, URGENCY_RANK[rule.urgency], len(rules), compile_condition(rule.when)))
     cis = tuple((ci, compile_condition(ci.when)) for ci in course.contraindications)
-    comp = _Compiled(tuple(rules), cis)
+    routes = tuple((r, compile_condition(r.when)) for r in getattr(course, "referral_routes", ()))
+    comp = _Compiled(tuple(rules), cis, routes)
     if len(_CACHE) >= 8:
         _CACHE.clear()
     _CACHE[id(course)] = (course, comp)
@@ -92,7 +97,8 @@ def screen(findings: Mapping[str, object], course) -> ScreenResult:
 
     comp = _compiled(course)
     fired = [r for r in comp.rules if r.pred(findings)]
-    fired.sort(key=lambda r: (-r.rank, r.order))
+    # most urgent first; within one urgency the most specific rule (the most findings matched) first
+    fired.sort(key=lambda r: (-r.rank, -len(matched(r.rule.when, findings)), r.order))
     rank = fired[0].rank if fired else 0
     reasons = []
     referrals = []
@@ -123,12 +129,37 @@ def screen(findings: Mapping[str, object], course) -> ScreenResult:
     if extra:
         rank = max(rank, max(x[0] for x in extra))
         referrals = sorted(referrals + [x[1] for x in extra], key=lambda ref: -URGENCY_RANK[ref.urgency])
+    referrals = _route(referrals, findings, comp)
     urgency = next(k for k, v in URGENCY_RANK.items() if v == rank)
     treat_today = urgency not in NOT_TODAY and not systemic
     return ScreenResult(urgency=urgency, treat_today=treat_today, reasons=tuple(reasons),
                         referrals=tuple(referrals), systemic=systemic,
                         fired=tuple(r.rule.id for r in fired),
                         contraindications=tuple(ci.id for ci in applying))
+
+
+def _route(referrals, findings, comp) -> list:
+    """Apply the population routes that hold to each referral (where / timeframe replaced, say / do added)."""
+    from dataclasses import replace
+
+    holding = [r for r, pred in comp.routes if pred(findings)]
+    if not holding:
+        return list(referrals)
+    out = []
+    for ref in referrals:
+        for route in holding:
+            if ref.urgency not in route.urgencies or ref.rule in route.except_rules:
+                continue
+            ref = replace(
+                ref,
+                where=route.where or ref.where,
+                timeframe=route.timeframe or ref.timeframe,
+                say=f"{ref.say} {route.say}" if route.say else ref.say,
+                do=f"{ref.do} {route.do}" if route.do else ref.do,
+                sources=tuple(dict.fromkeys(ref.sources + tuple(route.sources))),
+                routes=ref.routes + (route.id,))
+        out.append(ref)
+    return out
 
 
 def rules_in_force(course) -> list[dict]:

@@ -140,11 +140,27 @@ class Plan:
     stop_rules: tuple = ()
     self_care: tuple = ()
     contraindications: tuple = ()   # ids of the local contraindications and cautions that apply
+    areas: tuple = ()               # Area records: body areas to avoid or treat only lightly today
 
 
 def applicable_contraindications(findings, course, categories=("local", "caution")):
     return tuple(c for c in course.contraindications
                  if c.category in categories and condition_holds(c.when, findings))
+
+
+def areas_today(cis) -> tuple:
+    """The body areas of the contraindications that apply: ``avoid`` for a local exclusion
+    (``action: avoid_area``), ``light`` for a caution that names an area; avoid first, then in file order."""
+    from . import Area
+
+    out = []
+    for c in cis:
+        if not c.area:
+            continue
+        action = "avoid" if c.action == "avoid_area" else "light"
+        out.append(Area(area=c.area, action=action, reason=f"{c.name}: {c.what_to_do}",
+                        sources=tuple(c.sources), rule=c.id))
+    return tuple(sorted(out, key=lambda a: a.action != "avoid"))
 
 
 def _lower_first(text: str) -> str:
@@ -288,6 +304,7 @@ def plan(findings: dict, screen, course) -> Plan:
         care.append(s.id)
 
     return Plan(
+        areas=areas_today(cis),
         irritability=irr.level,
         techniques=techniques,
         avoided={t.id: " Also: ".join(avoided[t.id]) for t in course.techniques if t.id in avoided},
@@ -301,5 +318,5 @@ def plan(findings: dict, screen, course) -> Plan:
     )
 
 
-__all__ = ["plan", "Plan", "classify", "classify_irritability", "IrritabilityResult", "condition_holds",
+__all__ = ["plan", "Plan", "areas_today", "classify", "classify_irritability", "IrritabilityResult", "condition_holds",
            "applicable_contraindications", "level_rule", "indicators", "stop_rule_records", "LEVELS"]
