@@ -2,7 +2,8 @@
 each point with the source keys behind it.
 
 The explanation reads like a tutor's notes on the plan: treat or refer, and why; how irritable the
-presentation is and what decided it; the position; each technique with how to modify it; each technique
+presentation is and what decided it; the position; the body areas to avoid or treat lightly; each technique
+with how to modify it; each technique
 left out and why; the stop rules; the self-care that suits today. It adds no clinical rule of its own:
 every sentence comes from the recommendation or from ``data/``.
 """
@@ -76,6 +77,10 @@ def _short_cite(key: str, course) -> str:
     return f"<abbr title='{esc(src.citation)}'>{esc(first)}</abbr>"
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
 def _names(ids, coll) -> str:
     return ", ".join(coll[i].name for i in ids if i in coll)
 
@@ -131,6 +136,11 @@ def explain(rec, course=None) -> Explanation:
     pos = next((r for r in rec.reasons if r.kind == "position"), None)
     if pos is not None:
         add("Position", pos.text.replace("Position: ", "Suggested position: ", 1), pos.sources)
+
+    # -- body areas
+    for a in rec.areas:
+        verb = "Avoid" if a.action == "avoid" else "Light pressure only on"
+        add("Body areas", f"{verb} {_lower_first(a.area)} - {a.reason}", a.sources)
 
     # -- techniques
     for tid in rec.techniques:

@@ -321,6 +321,18 @@ def irritability_classifier(course=None, **kw) -> IrritabilityClassifier:
 GROUP_TITLES = (("red_flag", "Red-flag screen"), ("course", "Course and irritability"), ("caution", "Cautions"))
 
 
+def areas_html(rec) -> str:
+    """The body areas to avoid (✗) or to treat only lightly (◐) today, each with its reason, as a table."""
+    if not getattr(rec, "areas", ()):
+        return ""
+    mark = {"avoid": "✗ Avoid", "light": "◐ Light pressure only"}
+    rows = "".join(f"<tr><td>{esc(mark[a.action])}</td><td>{inline(a.area)}</td><td>{inline(a.reason)}</td></tr>"
+                   for a in rec.areas)
+    return ("<table><caption>Body areas to avoid or treat only lightly today</caption><thead><tr>"
+            "<th scope='col'>What</th><th scope='col'>Area</th><th scope='col'>Why</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+
+
 def plan_html(rec, course=None) -> str:
     """The plan of a Recommendation as escaped HTML (used by the planner; testable on its own)."""
     course = _course(course)
@@ -349,6 +361,7 @@ def plan_html(rec, course=None) -> str:
     decided = ", ".join(esc(ind[i].label) for i in rec.irritability_indicators) or "no moderate or high indicator"
     out.append(f"<p><b>Irritability:</b> {_level_badge(rec.irritability)} ({decided}; teaching synthesis)</p>")
     out.append(f"<p><b>Position:</b> {esc(rec.position.replace('_', '-'))}</p>")
+    out.append(areas_html(rec))
     rows = "".join(f"<tr><td>✓ {esc(course.techniques[t].name)}</td><td>{inline(rec.modifications[t])}</td></tr>"
                    for t in rec.techniques)
     out.append("<table><caption>Techniques suited today</caption><thead><tr><th scope='col'>Technique</th>"
