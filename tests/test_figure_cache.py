@@ -165,3 +165,142 @@ def test_figures_command_stops_with_the_process_it_is_tied_to(tmp_path):
     t0 = time.monotonic()
     code = child.wait(timeout=60)
     assert code in (0, 3) and time.monotonic() - t0 < 30
+
+
+# ------------------------------------------------------------------------------- SVG records, the lessons' figures
+def test_an_svg_figure_is_stored_once_with_its_meta(store):
+    calls = []
+
+    def draw():
+        calls.append(1)
+        return "<svg xmlns='http://www.w3.org/2000/svg'><rect width='1' height='1'/></svg>", "A square", {"n": 1}
+
+    first = cache.figure_svg("sq", draw, 2, course=COURSE)
+    assert cache.figure_svg("sq", draw, 2, course=COURSE) == first and len(calls) == 1
+    assert first[1:] == ("A square", {"n": 1})
+
+
+@pytest.mark.parametrize("record", [
+    {"alt": "x", "svg": "<script>alert(1)</script>"},
+    {"alt": "x", "svg": 5},
+    {"alt": "x", "svg": "<svg/>", "meta": "not a dict"},
+    {"alt": "x", "png": base64.b64encode(b"\x89PNG\r\n\x1a\nxx").decode()},     # a PNG record is not an SVG
+])
+def test_a_foreign_svg_record_is_redrawn(store, record):
+    store.mkdir(parents=True)
+    (store / f"{cache.figure_key('sq', (), COURSE)}.json").write_text(json.dumps(record))
+    svg, alt, meta = cache.figure_svg("sq", lambda: ("<svg xmlns='http://www.w3.org/2000/svg'/>", "ok", {}),
+                                      course=COURSE)
+    assert svg.startswith("<svg") and alt == "ok"
+
+
+_LESSONS_FROM_THE_STORE = r"""
+import contextlib, io, sys
+from pathlib import Path
+from sciatica_course.prerender import _code_cells, _run_cell, student_notebooks
+from sciatica_course.widgets import anatomy, treatment
+
+shown = {}
+for nb in student_notebooks():
+    ns = {"__name__": "__lesson__"}
+    for code in _code_cells(nb):
+        with contextlib.redirect_stdout(io.StringIO()):
+            value = _run_cell(code, ns)
+            html = getattr(value, "_repr_html_", None)
+            if callable(html):
+                shown[nb.name] = shown.get(nb.name, 0) + ("<img" in (html() or ""))
+# what a student then clicks: every step, type, disc level, area and irritability level
+e = anatomy.path_explorer()
+for _ in range(12):
+    e.next.click()
+v = anatomy.variant_selector()
+for t in "ABCDEF":
+    v.value = t
+d = anatomy.disc_levels()
+d.value = "l5_s1"
+s = anatomy.symptom_map()
+s.select("heel", "sole", "dorsum_foot")
+c = treatment.irritability_classifier()
+c.set(pain_score=9, settle_time_minutes=90, symptoms_below_knee=True)
+c.set(pain_score=1, settle_time_minutes=0)
+print(sorted(m for m in ("matplotlib", "numpy", "PIL", "pandas") if m in sys.modules), sorted(shown.items()))
+"""
+
+
+def test_every_student_lesson_shows_its_figures_from_the_store_without_matplotlib(tmp_path):
+    """After set-up (``sciatica-course figures``), Run All of every lesson and the clicks a student makes import
+    no matplotlib, numpy, PIL or pandas: every figure comes from the store or is SVG written in Python."""
+    from sciatica_course.prerender import prerender
+
+    store = tmp_path / "store"
+    assert prerender(store)["problems"] == []
+    env = {**os.environ, cache.VARIABLE: str(store), "SCIATICA_COURSE_HOME": str(tmp_path / "home")}
+    out = subprocess.run([sys.executable, "-c", _LESSONS_FROM_THE_STORE], capture_output=True, text=True,
+                         env=env, cwd=tmp_path, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.startswith("[] "), out.stdout
+    shown = dict(eval(out.stdout.strip().split(" ", 1)[1]))
+    for lesson in ("01_sciatic_nerve_path.ipynb", "02_root_levels.ipynb", "06_contraindications.ipynb",
+                   "07_technique_selection.ipynb"):
+        assert shown.get(lesson), f"{lesson} showed no stored figure in a cell"
+
+
+def test_a_lesson_still_draws_and_stores_on_a_store_miss(store):
+    from sciatica_course.widgets import anatomy
+
+    e = anatomy.path_explorer(course=COURSE)
+    assert "data:image/png;base64," in e.base.value and "data:image/svg+xml," in e.figure.value
+    names = sorted(json.loads(p.read_text())["name"] for p in store.glob("*.json"))
+    assert names == ["nerve_path_base", "nerve_path_overlay"]
+    e.prerender()
+    assert len(list(store.glob("*.json"))) == 1 + len(e.segments)
+
+
+def test_symptom_map_outlines_lie_on_the_outlines_matplotlib_draws():
+    """The chosen areas' SVG outlines (made without matplotlib from the data's polygons and the stored axes box)
+    fall on the thick black outline ``plot_dermatome_map(selected)`` draws."""
+    import io
+    import re
+
+    import numpy as np
+    from PIL import Image
+
+    from sciatica_course.plotting.common import png_bytes
+    from sciatica_course.plotting.roots import plot_dermatome_map
+    from sciatica_course.plotting.stored import DermatomeLayers
+
+    layers = DermatomeLayers(course=COURSE)
+    hits = total = 0
+    for region in COURSE.body_regions:
+        svg = layers.outline_svg((region.id,))
+        points = [tuple(map(float, p.split(","))) for p in re.search(r"points='([^']*)'", svg).group(1).split()]
+        ax = plot_dermatome_map((region.id,), table=False, course=COURSE, figsize=layers.FIGSIZE)
+        grey = np.asarray(Image.open(io.BytesIO(png_bytes(ax.figure, palette=False))).convert("L"))
+        hits += sum(grey[int(round(y)), int(round(x))] < 60 for x, y in points)
+        total += len(points)
+    assert total > 40 and hits / total > 0.9
+    names = ", ".join(COURSE.body_regions[r].name.lower() for r in ("heel", "sole"))
+    assert layers.alt(("heel", "sole")).endswith(f" Outlined in black (chosen on the symptom map): {names}.")
+    assert "Outlined" not in layers.alt(())
+
+
+def test_dashboard_charts_are_svg_escaped_and_well_formed():
+    from datetime import date
+    from xml.etree import ElementTree
+
+    from sciatica_course.plotting import svgcharts
+    from sciatica_course.revision import CalibrationRow, DayCount, Mastery
+
+    rows = [Mastery("a", "<script>alert(1)</script> & co", 4, 2, 0.4, 2, 0.5), Mastery("b", "Anatomy", 4, 4, 0.9, 4, 1)]
+    charts = [svgcharts.mastery_svg(rows), svgcharts.mastery_svg([]),
+              svgcharts.answers_svg([DayCount(date(2026, 11, 1), 3, 2), DayCount(date(2026, 11, 2), 0, 0)]),
+              svgcharts.answers_svg([]), svgcharts.calibration_svg([CalibrationRow(1, "Guessing", 4, 1),
+                                                                    CalibrationRow(3, "Certain", 2, 2)]),
+              svgcharts.calibration_svg([])]
+    for svg, alt in charts:
+        ElementTree.fromstring(svg)                  # well-formed
+        assert "<script" not in svg and alt
+    assert "&lt;script&gt;" in charts[0][0] and "40% · weak · 2 of 4 answered" in charts[0][0]
+    assert charts[0][1].startswith("Mastery by topic, weakest first: <script>")     # escaped when shown
+    html = svgcharts.svg_html(*charts[0])
+    assert 'alt="Mastery by topic, weakest first: &lt;script&gt;' in html and "<script" not in html

@@ -9,7 +9,9 @@ of a lesson's run time) and drawing. Here a figure is kept as its PNG and alt te
   * a fingerprint of the drawing code (``sciatica_course/plotting/*.py`` and the package version),
 
 so a stored figure is never shown for data or code it was not drawn from. A missing figure is drawn (matplotlib is
-imported only then) and stored.
+imported only then) and stored. A figure is a PNG, or an SVG shown only inside an ``<img>`` (the path explorer's
+step overlays), with its alt text and, where a widget needs it, a little metadata (where the axes sit).
+:mod:`sciatica_course.plotting.stored` routes every figure of the student lessons through here.
 
 Where: ``$SCIATICA_FIGURE_CACHE`` when set (``off`` switches the store off), else ``figures/`` in the student's
 course folder (``$SCIATICA_COURSE_HOME`` or the per-user data folder, like progress). ``sciatica-course figures``
@@ -71,26 +73,37 @@ def figure_key(name: str, params: tuple, course) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def _read(path: Path) -> Optional[tuple]:
+def _read(path: Path, kind: str = "png") -> Optional[tuple]:
+    """(content, alt, meta) of a stored record of ``kind`` ("png": bytes checked to be a PNG; "svg": text checked
+    to be an ``<svg>`` element, only ever shown inside an ``<img>``), or None for a missing, broken or foreign file."""
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
-        png = base64.b64decode(record["png"], validate=True)
-        alt = record["alt"]
-    except (OSError, ValueError, KeyError, TypeError):
+        alt, meta = record["alt"], record.get("meta") or {}
+        if kind == "png":
+            content = base64.b64decode(record["png"], validate=True)
+            ok = content.startswith(_PNG)
+        else:
+            content = record["svg"]
+            ok = isinstance(content, str) and content.lstrip().startswith("<svg") and content.rstrip().endswith(">")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    if not png.startswith(_PNG) or not isinstance(alt, str):
+    if not ok or not isinstance(alt, str) or not isinstance(meta, dict):
         return None
-    return png, alt
+    return content, alt, meta
 
 
-def _write(path: Path, name: str, png: bytes, alt: str) -> None:
+def _write(path: Path, name: str, kind: str, content, alt: str, meta: Optional[dict] = None) -> None:
     """Atomically (a temporary file renamed into place): many kernels may store the same figure at once."""
+    record = {"name": name, "alt": alt,
+              kind: base64.b64encode(content).decode("ascii") if kind == "png" else content}
+    if meta:
+        record["meta"] = meta
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"name": name, "alt": alt, "png": base64.b64encode(png).decode("ascii")}, f)
+                json.dump(record, f)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -99,27 +112,48 @@ def _write(path: Path, name: str, png: bytes, alt: str) -> None:
         pass                                   # a read-only or full store: the figure is still shown
 
 
-def figure_png(name: str, draw: Callable, *params, course=None) -> tuple[bytes, str]:
-    """(PNG bytes, alt text) of the figure ``name`` with ``params``, from the store or drawn by ``draw()`` (which
-    returns an Axes or Figure with alt text) and stored."""
+def _path(name: str, params: tuple, course) -> tuple[object, Optional[Path]]:
     from ..loading import load_course
 
     course = course if course is not None else load_course()
     folder = cache_dir()
     stored = folder is not None and data_fingerprint(course)      # a course built by hand is not stored
-    path = folder / f"{figure_key(name, params, course)}.json" if stored else None
+    return course, (folder / f"{figure_key(name, params, course)}.json" if stored else None)
+
+
+def stored(name: str, kind: str, draw: Callable, *params, course=None) -> tuple:
+    """(content, alt text, meta) of the figure ``name`` with ``params``: read from the store, or made by ``draw()``
+    and stored. ``kind`` "png": ``draw()`` returns an Axes or Figure with alt text (drawn to PNG here) or a
+    ``(png bytes, alt[, meta])`` tuple; "svg": it returns ``(svg text, alt[, meta])``. ``meta`` is a small
+    JSON-able dict kept beside the figure (what a widget needs to know about it without drawing it)."""
+    course, path = _path(name, params, course)
     if path is not None:
-        found = _read(path)
+        found = _read(path, kind)
         if found is not None:
             return found
-    from .common import alt_text, png_bytes   # matplotlib is imported only when a figure must be drawn
+    made = draw()
+    if not isinstance(made, tuple):
+        from .common import alt_text, png_bytes   # matplotlib is imported only when a figure must be drawn
 
-    ax = draw()
-    fig = getattr(ax, "figure", ax)
-    png, alt = png_bytes(fig), alt_text(ax) or alt_text(fig)
+        fig = getattr(made, "figure", made)
+        made = (png_bytes(fig), alt_text(made) or alt_text(fig))
+    content, alt, meta = (tuple(made) + ({},))[:3]
     if path is not None:
-        _write(path, name, png, alt)
-    return png, alt
+        _write(path, name, kind, content, alt, meta)
+    return content, alt, meta or {}
+
+
+def figure_png(name: str, draw: Callable, *params, course=None) -> tuple[bytes, str]:
+    """(PNG bytes, alt text) of the figure ``name`` with ``params``, from the store or drawn by ``draw()`` (which
+    returns an Axes or Figure with alt text) and stored."""
+    return stored(name, "png", draw, *params, course=course)[:2]
+
+
+def figure_svg(name: str, draw: Callable, *params, course=None) -> tuple[str, str, dict]:
+    """(SVG text, alt text, meta) of the figure ``name`` with ``params``, from the store or made by ``draw()``
+    (which returns ``(svg, alt[, meta])``) and stored. The SVG is for an ``<img>`` only (a data URI), where no
+    script in it can run."""
+    return stored(name, "svg", draw, *params, course=course)
 
 
 def figure_html(name: str, draw: Callable, *params, course=None, max_width: str = "100%") -> str:
@@ -138,5 +172,5 @@ class StoredFigure:
         return self.html
 
 
-__all__ = ["cache_dir", "figure_png", "figure_html", "img_html", "StoredFigure", "figure_key", "data_fingerprint",
+__all__ = ["cache_dir", "stored", "figure_png", "figure_svg", "figure_html", "img_html", "StoredFigure", "figure_key", "data_fingerprint",
            "code_fingerprint", "VARIABLE"]

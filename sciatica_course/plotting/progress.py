@@ -58,9 +58,13 @@ def plot_mastery(rows, ax=None, title: str = "Mastery by topic"):
                        for _u, w, c, h in _BANDS]
               + [Line2D([0], [0], color=PALETTE["black"], linestyle="--", label=f"goal {round(GOAL * 100)}%")],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="band", title_fontsize=8)
-    summary = "; ".join(f"{m.label} {m.percent}% ({m.answered} of {m.items} answered)" for m in rows)
-    set_alt(ax, f"{title}, weakest first: {summary}.")
+    set_alt(ax, mastery_alt(rows, title))
     return ax
+
+
+def mastery_alt(rows, title: str) -> str:
+    summary = "; ".join(f"{m.label} {m.percent}% ({m.answered} of {m.items} answered)" for m in rows)
+    return f"{title}, weakest first: {summary}."
 
 
 def plot_answers_over_time(days, ax=None, title: str = "Answers per day"):
@@ -93,13 +97,17 @@ def plot_answers_over_time(days, ax=None, title: str = "Answers per day"):
     ax.legend(handles=[Patch(facecolor=PALETTE["bluish_green"], edgecolor=PALETTE["black"], label="right (solid)"),
                        Patch(facecolor=PALETTE["vermillion"], hatch="//", edgecolor=PALETTE["black"],
                              label="wrong (hatched)")], loc="upper left", fontsize=8, ncols=2)
+    set_alt(ax, answers_alt(days, title))
+    return ax
+
+
+def answers_alt(days, title: str) -> str:
     active = [d for d in days if d.answers]
     total = sum(d.answers for d in days)
-    set_alt(ax, f"{title} from {days[0].day:%d %b %Y} to {days[-1].day:%d %b %Y}: {total} answers on "
-                f"{len(active)} day{'s' if len(active) != 1 else ''}, "
-                f"{sum(d.correct for d in days)} right. "
-                + "; ".join(f"{d.day:%d %b}: {d.correct} of {d.answers} right" for d in active[-10:]) + ".")
-    return ax
+    return (f"{title} from {days[0].day:%d %b %Y} to {days[-1].day:%d %b %Y}: {total} answers on "
+            f"{len(active)} day{'s' if len(active) != 1 else ''}, "
+            f"{sum(d.correct for d in days)} right. "
+            + "; ".join(f"{d.day:%d %b}: {d.correct} of {d.answers} right" for d in active[-10:]) + ".")
 
 
 # Certainty-based marking (Gardner-Medwin): a confidence level pays off in this accuracy range.
@@ -132,10 +140,14 @@ def plot_calibration(rows, ax=None, title: str = "How often you were right at ea
     ax.set_xlabel("bars: how often you were right\nblack brackets: where that confidence is justified", fontsize=8)
     ax.set_title(title, fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
+    set_alt(ax, calibration_alt(rows, title))
+    return ax
+
+
+def calibration_alt(rows, title: str) -> str:
     parts = []
     for r in rows:
         lo, hi = CBM_RANGES[r.confidence]
         got = f"right {round(100 * r.accuracy)}% ({r.correct} of {r.answers})" if r.answers else "no answers"
         parts.append(f"{r.label}: {got}, justified from {round(100 * lo)}% to {round(100 * hi)}%")
-    set_alt(ax, f"{title}. " + "; ".join(parts) + ".")
-    return ax
+    return f"{title}. " + "; ".join(parts) + "."

@@ -121,10 +121,11 @@ def level_img_html(png: bytes, level: str, describedby: str | None = None) -> st
 
 
 def technique_matrix(level: str | None = None, course=None):
-    """The matrix for a lesson cell (an ``<img>`` with alt text); ``level`` outlines one column."""
-    from .common import show
+    """The matrix for a lesson cell (an ``<img>`` with alt text, from the figure store); ``level`` outlines one
+    column."""
+    from .stored import technique_matrix as stored
 
-    return show(plot_technique_matrix(course=course, highlight=level))
+    return stored(level, course=course)
 
 
 def plot_endangerment(ax=None, course=None):
@@ -145,10 +146,10 @@ def plot_endangerment(ax=None, course=None):
 
 
 def endangerment_figure(course=None):
-    """The endangerment-site figure for a lesson cell (an ``<img>`` with alt text)."""
-    from .common import show
+    """The endangerment-site figure for a lesson cell (an ``<img>`` with alt text, from the figure store)."""
+    from .stored import endangerment_figure as stored
 
-    return show(plot_endangerment(course=course))
+    return stored(course=course)
 
 
 __all__ = ["plot_technique_matrix", "plot_irritability_levels", "level_alt", "level_img_html", "matrix_rows",

@@ -1,8 +1,9 @@
 """Widgets for lessons 1 and 2: the nerve-path explorer, the Beaton–Anson variant selector, the table of
 muscles supplied, the symptom map and the disc-level figure.
 
-Each widget renders into ``HTML`` widgets' values (the figure as ``figure_html(ax)``, updated in place), so a
-test can set ``.value`` or call ``.click()`` and read the result without a browser. The logic lives in
+Each widget renders into ``HTML`` widgets' values (updated in place), so a test can set ``.value`` or call
+``.click()`` and read the result without a browser. Figures come from the figure store
+(:mod:`sciatica_course.plotting.stored`): a kernel imports matplotlib only when the store lacks one. The logic lives in
 :mod:`sciatica_course.anatomy`; the drawing in :mod:`sciatica_course.plotting.anatomy` and ``.roots``.
 """
 from __future__ import annotations
@@ -110,9 +111,9 @@ class PathExplorer(W.VBox):
     def _figure_for(self, step: int) -> tuple[str, str]:
         """(the overlay HTML for the figure widget, the highlighted segment id), drawn once per step."""
         if self._layers is None:
-            from ..plotting.anatomy import nerve_path_layers
+            from ..plotting.stored import NerveLayers
 
-            self._layers = nerve_path_layers(course=self.course)
+            self._layers = NerveLayers(course=self.course)
             self.base.value = self._layers.base_html()
         return self._layers.overlay_html(step), self._layers.overlay(step)[1]
 
@@ -128,6 +129,11 @@ class PathExplorer(W.VBox):
             f"<b>Step {step} of {n}:</b> {esc(seg.name)}"
             + (" — <b>⚠ endangerment site</b>" if seg.endangerment else ""))
         self.panel.value = self.panel_html(seg)
+
+    def prerender(self):
+        """Put every step's overlay in the figure store (``sciatica-course figures``)."""
+        if self._layers is not None:
+            self._layers.prerender(range(1, len(self.segments) + 1))
 
     def panel_html(self, seg) -> str:
         muscles = list(seg.muscles_supplied) or ["None at this step."]
@@ -154,11 +160,10 @@ def path_explorer(course=None, start: int = 1) -> PathExplorer:
 
 
 def nerve_figure(highlight=None, course=None):
-    """The posterior-view schematic as a displayable figure (with alt text)."""
-    from ..plotting.anatomy import plot_nerve_path
-    from ..plotting.common import show
+    """The posterior-view schematic as a displayable figure (with alt text), from the figure store."""
+    from ..plotting.stored import nerve_figure as stored
 
-    return show(plot_nerve_path(highlight=highlight, course=course))
+    return stored(highlight, course=course)
 
 
 # ---------------------------------------------------------------- lesson 1: Beaton–Anson variants
@@ -194,13 +199,19 @@ class VariantSelector(W.VBox):
     def variant(self):
         return anatomy.variant(self.selector.value, self.course)
 
+    def prerender(self):
+        """Put every type's figure in the figure store (``sciatica-course figures``)."""
+        from ..plotting.stored import variant_html
+
+        for v in self.variants:
+            variant_html(v.type, course=self.course)
+
     def _render(self):
-        from ..plotting.anatomy import plot_variant
-        from ..plotting.common import figure_html
+        from ..plotting.stored import variant_html
 
         v = self.variant
         if v.type not in self._figures:
-            self._figures[v.type] = figure_html(plot_variant(v.type, course=self.course))
+            self._figures[v.type] = variant_html(v.type, course=self.course)
         self.figure.value = self._figures[v.type]
         smoll = self.course.sources.get("smoll_2010")
         typical = "the typical arrangement" if v.type == "A" else "a variant"
@@ -257,18 +268,16 @@ def muscle_table(course=None) -> W.HTML:
 
 # ---------------------------------------------------------------- lesson 2: dermatome map and symptom map
 def dermatome_figure(course=None):
-    """The dermatome map (front and back) with the key muscle test and reflex of each root."""
-    from ..plotting.common import show
-    from ..plotting.roots import plot_dermatome_map
+    """The dermatome map (front and back) with the key muscle test and reflex of each root, from the figure store."""
+    from ..plotting.stored import dermatome_figure as stored
 
-    return show(plot_dermatome_map(course=course))
+    return stored(course=course)
 
 
 def disc_figure(disc: str = "l4_l5", course=None):
-    from ..plotting.common import show
-    from ..plotting.roots import plot_disc_levels
+    from ..plotting.stored import disc_figure as stored
 
-    return show(plot_disc_levels(disc, course=course))
+    return stored(disc, course=course)
 
 
 SCOPE_NOTE = ("<p><b>Scope:</b> this is for understanding what you are told and what to refer for. Massage "
@@ -298,11 +307,21 @@ class SymptomMap(W.VBox):
         self.clear = W.Button(description="Clear all areas", tooltip="Untick every area",
                               layout=W.Layout(width="auto"))
         self.clear.on_click(lambda _b: self.select())
-        self.figure = W.HTML(layout=W.Layout(width="48%", min_width="300px"))
+        # The figure in two layers (plotting.stored.DermatomeLayers): `base` holds the map as a PNG from the figure
+        # store, sent once; `figure` holds over it an SVG of the chosen areas' outlines and the alt text.
+        from ..plotting.stored import DermatomeLayers
+
+        self._layers = DermatomeLayers(course=self.course)
+        self.base = W.HTML(layout=W.Layout(margin="0"))
+        self.figure = W.HTML(layout=W.Layout(margin="0"))
+        self.figure.add_class("sc-layer-top")
+        self.figure_box = W.Box([self.base, self.figure], layout=W.Layout(width="48%", min_width="300px"))
+        self.figure_box.add_class("sc-layered")
         self.result = W.HTML(layout=W.Layout(width="50%", min_width="280px"))
         self._figures: dict[tuple, str] = {}
         self._muted = False
-        body = W.HBox([self.figure, self.result], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
+        body = W.HBox([self.figure_box, self.result],
+                      layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
         super().__init__(children=[STYLE, W.HTML("<b>Where does the client feel symptoms?</b> "
                                                  "Press every area that applies (press again to untick)."),
                                    *groups, self.clear, body])
@@ -333,15 +352,13 @@ class SymptomMap(W.VBox):
     def _render(self):
         if self._muted:
             return
-        from ..plotting.common import figure_html
-        from ..plotting.roots import plot_dermatome_map
-
         sel = self.selected
         for rid, t in self.toggles.items():
             t.icon = "check" if t.value else ""
+        if not self.base.value:
+            self.base.value = self._layers.base_html()
         if sel not in self._figures:
-            self._figures[sel] = figure_html(plot_dermatome_map(sel, table=False, course=self.course,
-                                                                figsize=(5.2, 6.6)))
+            self._figures[sel] = self._layers.overlay_html(sel)
         self.figure.value = self._figures[sel]
         self.result.value = self.result_html()
 
@@ -403,14 +420,20 @@ class DiscLevels(W.VBox):
     def affected(self) -> str:
         return self._figures[self.selector.value][1]
 
+    def prerender(self):
+        """Put every disc level's figure in the figure store (``sciatica-course figures``)."""
+        from ..plotting.stored import disc_html
+
+        for disc in anatomy.DISC_LEVELS:
+            disc_html(disc, course=self.course)
+
     def _render(self):
-        from ..plotting.common import figure_html
-        from ..plotting.roots import plot_disc_levels
+        from ..plotting.stored import disc_html
 
         disc = self.selector.value
         if disc not in self._figures:
-            ax = plot_disc_levels(disc, course=self.course)
-            self._figures[disc] = (figure_html(ax), ax._sciatica_affected)
+            self._figures[disc] = (disc_html(disc, course=self.course),
+                                   anatomy.root_affected_by_disc(disc, self.course))
         html, affected = self._figures[disc]
         self.figure.value = html
         info = anatomy.DISC_LEVELS[disc]

@@ -213,8 +213,8 @@ class Dashboard(W.VBox):
         self.refresh()
 
     def refresh(self):
-        from ..plotting.common import figure_html
-        from ..plotting.progress import plot_answers_over_time, plot_calibration, plot_mastery
+        # SVG written in Python (plotting.svgcharts), not matplotlib: each student's own data, so nothing to store
+        from ..plotting.svgcharts import answers_svg, calibration_svg, mastery_svg, svg_html
         from ..revision import dashboard_data
 
         d = dashboard_data(self.course, now=self._now)
@@ -232,20 +232,20 @@ class Dashboard(W.VBox):
                                                               for m in weakest) + ".</p>") if weakest else ""
         self.parts["topics"].value = (
             "<div role='heading' aria-level='4'><b>Mastery by topic</b></div>" + weak_text
-            + figure_html(plot_mastery(d.topics)))
+            + svg_html(*mastery_svg(d.topics)))
         self.parts["domains"].value = (
             "<div role='heading' aria-level='4'><b>Mastery by MBLEx content domain</b></div>"
-            + figure_html(plot_mastery(d.domains, title="Mastery by MBLEx domain")))
+            + svg_html(*mastery_svg(d.domains, title="Mastery by MBLEx domain")))
         conf_err = ""
         if d.confident_errors:
             names = ", ".join(f"<q>{esc(self.course.quizzes[i].stem[:80])}…</q>" for i in d.confident_errors[:5])
             conf_err = f"<p><b>Confident errors to revisit:</b> {names}</p>"
         self.parts["calibration"].value = (
             "<div role='heading' aria-level='4'><b>Calibration: how often you were right when sure</b></div>"
-            f"<p>{esc(d.calibration_message)}</p>{conf_err}" + figure_html(plot_calibration(d.calibration)))
+            f"<p>{esc(d.calibration_message)}</p>{conf_err}" + svg_html(*calibration_svg(d.calibration)))
         self.parts["over_time"].value = (
             "<div role='heading' aria-level='4'><b>Answers over time</b></div>"
-            + figure_html(plot_answers_over_time(d.over_time)))
+            + svg_html(*answers_svg(d.over_time)))
         self.parts["lessons"].value = _table(
             "Lessons completed", ["#", "Lesson", "Completed"],
             [(l.number, esc(l.title), f"✓ {esc(_when(at))}" if at else "not yet") for l, at in d.lessons])

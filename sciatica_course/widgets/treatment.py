@@ -263,6 +263,13 @@ class IrritabilityClassifier(W.VBox):
                 return cls[len("sc-irr-show-"):]
         return None
 
+    def prerender(self):
+        """Put every level's figure in the figure store (``sciatica-course figures``): a click never draws."""
+        from types import SimpleNamespace
+
+        for level in ("low", "moderate", "high"):
+            self._level_img(SimpleNamespace(level=level, deciding=()))
+
     def _level_img(self, res) -> str:
         """The figure of ``res``'s level as a hidden ``<img>``: its pixels depend on the level only, so it comes
         from the course's figure store (drawn, on the one reused Axes, only when not stored yet)."""
