@@ -44,15 +44,41 @@ def next_lesson_html(lesson_id: str, course=None) -> str:
     return f"<p><b>Next:</b> <a href=\"{esc(n.notebook)}\">{n.number} · {esc(n.title)} →</a></p>"
 
 
+class LessonEnd:
+    """The end of a lesson as a cell shows it: the "Mark this lesson complete" widget, then the next lesson's
+    link as an HTML output.
+
+    The link is deliberately NOT inside a widget: JupyterLab renders HTML outputs (and markdown) through its
+    rendermime, which turns a relative link to a notebook into "open it in this JupyterLab" (a new tab, no page
+    load). A link inside an ipywidgets ``HTML`` is a plain browser link: following it reloads the whole page
+    ("Leave site?") and loses the outputs of every open lesson.
+    """
+
+    def __init__(self, button, link: _HTML):
+        self.button, self.link = button, link
+
+    @property
+    def children(self):
+        return (self.button, self.link)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.button)
+        display(self.link)
+
+
 def next_lesson(lesson_id: str, course=None, complete: bool = True):
-    """The end of a lesson: a "Mark this lesson complete" button (saved to your progress) and the next lesson's link."""
-    html = next_lesson_html(lesson_id, course)
+    """The end of a lesson: a "Mark this lesson complete" button (saved to your progress) and the next lesson's
+    link, which opens the next lesson inside JupyterLab (see :class:`LessonEnd`)."""
+    link = _HTML(next_lesson_html(lesson_id, course))
     if not complete:
-        return _HTML(html)
+        return link
     import ipywidgets as W
 
+    from .widgets.common import STYLE
     from .widgets.revision import complete_button
 
-    box = W.VBox([complete_button(lesson_id), W.HTML(html)])
+    box = W.VBox([STYLE, complete_button(lesson_id)])
     box.add_class("sc-widget")
-    return box
+    return LessonEnd(box, link)

@@ -232,3 +232,14 @@ def test_settle_time_not_among_the_choices_is_added():
     assert p.findings()["settle_time_minutes"] == 20 and p.rec.irritability == "moderate"
     c = tw.IrritabilityClassifier(COURSE).set(settle_time_minutes=150)
     assert c.result.level == "high"
+
+
+def test_planner_methods_return_the_widget_not_a_recommendation():
+    """A lesson's ``session_planner().set(...)`` ends a cell: the cell must show the planner, not a raw
+    ``Recommendation(...)`` repr (lessons 6 and 7 did)."""
+    p = tw.SessionPlanner(COURSE)
+    for result in (p.set(pain_score=4, pregnancy_weeks=28, anticoagulants=True), p.reset(),
+                   p.load_example("Ben: moderate, sitting provokes it"), p.load_example("not an example")):
+        assert result is p and isinstance(result, W.Widget)
+    c = tw.IrritabilityClassifier(COURSE, figure=False)
+    assert c.set(pain_score=3) is c

@@ -34,8 +34,13 @@ def _empty(ax, message: str, title: str):
 
 def plot_mastery(rows, ax=None, title: str = "Mastery by topic"):
     """Horizontal bars, weakest at the top, each labelled '62% · building · 5 of 8 answered'."""
+    import textwrap
+
     rows = list(rows)
-    ax = new_axes(ax, figsize=(7.5, max(2.2, 0.45 * len(rows) + 1.2)))
+    # long labels (the MBLEx domains) are wrapped, so they do not squeeze the bars into a sliver
+    labels = [textwrap.fill(m.label, 30) for m in rows]
+    lines = sum(l.count("\n") + 1 for l in labels)
+    ax = new_axes(ax, figsize=(7.5, max(2.2, 0.25 * lines + 0.12 * len(rows) + 1.5)))
     if not rows:
         return _empty(ax, "No quiz questions yet.", title)
     from matplotlib.lines import Line2D
@@ -47,17 +52,20 @@ def plot_mastery(rows, ax=None, title: str = "Mastery by topic"):
         ax.barh(y, max(m.mastery, 0.004), color=colour, hatch=hatch, edgecolor=PALETTE["black"], linewidth=0.8)
         ax.text(min(m.mastery, 1.0) + 0.01, y, f"{m.percent}% · {word} · {m.answered} of {m.items} answered",
                 va="center", fontsize=9)
-    ax.set_yticks(ys, [m.label for m in rows])
-    ax.set_xlim(0, 1.5)
+    ax.set_yticks(ys, labels)
+    ax.set_xlim(0, 1.85)   # room right of a full bar for its "100% · strong · 21 of 21 answered"
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
     ax.axvline(GOAL, color=PALETTE["black"], linestyle="--", linewidth=1)
-    ax.set_xlabel("Mastery: estimated chance you recall the topic's questions now (last answer right)")
+    ax.set_xlabel("Mastery: estimated chance you recall the topic's questions now\n(counted when your last answer "
+                  "was right)")
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(handles=[Patch(facecolor=c, hatch=h, edgecolor=PALETTE["black"], label=f"{w}")
-                       for _u, w, c, h in _BANDS]
-              + [Line2D([0], [0], color=PALETTE["black"], linestyle="--", label=f"goal {round(GOAL * 100)}%")],
-              loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="band", title_fontsize=8)
+    handles = ([Patch(facecolor=c, hatch=h, edgecolor=PALETTE["black"], label=f"{w}") for _u, w, c, h in _BANDS]
+               + [Line2D([0], [0], color=PALETTE["black"], linestyle="--", label=f"goal {round(GOAL * 100)}%")])
+    if ax.figure.get_layout_engine() is not None:   # below the plot, inside the figure
+        ax.figure.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8)
+    else:
+        ax.legend(handles=handles, loc="upper right", fontsize=8, title="band", title_fontsize=8)
     set_alt(ax, mastery_alt(rows, title))
     return ax
 

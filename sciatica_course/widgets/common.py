@@ -10,10 +10,12 @@ from typing import Callable, Optional, Union
 import ipywidgets as W
 
 from ..text import esc, inline
+from .layout import LAYOUT_CSS
 
-# One small style block so option buttons wrap long text and show a visible keyboard focus ring.
+# One small style block so option buttons wrap long text and show a visible keyboard focus ring, and every
+# control is as wide as its text (layout.py).
 STYLE = W.HTML(
-    "<style>"
+    "<style>" + LAYOUT_CSS +
     ".sc-option button, button.sc-option{white-space:normal!important;height:auto!important;"
     "text-align:left!important;line-height:1.35!important;padding:6px 10px!important}"
     ".sc-widget button:focus-visible{outline:3px solid #0072B2!important;outline-offset:2px}"

@@ -490,28 +490,33 @@ class SessionPlanner(W.VBox):
                 _set_value(self.controls[k], v)
         finally:
             self._quiet = False
-        return self.update()
+        self.update()
+        return self   # the widget, so ``session_planner().set(...)`` at the end of a cell shows the planner
 
     def reset(self):
+        """Clear every finding; returns the planner (its plan is ``.rec``)."""
         self._quiet = True
         try:
             for c in self.controls.values():
                 c.value = False if isinstance(c, W.Checkbox) else 0
         finally:
             self._quiet = False
-        return self.update()
+        self.update()
+        return self
 
     def load_example(self, name: str):
+        """Load one of EXAMPLES by its name; returns the planner (its plan is ``.rec``)."""
         f = EXAMPLES.get(name)
         if f is None:
-            return self.rec
+            return self
         self._quiet = True
         try:
             for fid, c in self.controls.items():
                 _set_value(c, f.get(fid, False if isinstance(c, W.Checkbox) else 0))
         finally:
             self._quiet = False
-        return self.update()
+        self.update()
+        return self
 
     def update(self):
         if self._quiet:

@@ -258,10 +258,132 @@ async (path) => {
   const w = app.shell.widgets('main') ? Array.from(app.shell.widgets('main')).find(
       x => x.context && x.context.path === path) : null;
   if (!w) return false;
-  try { await w.sessionContext.shutdown(); } catch (e) {}
+  try { await w.context.ready; await w.sessionContext.ready; await w.sessionContext.shutdown(); } catch (e) {}
   w.context.model.dirty = false;
   w.dispose();
   return true;
+}
+"""
+
+
+# What the student reads: raw Python values in outputs, and controls too narrow for their text.
+# A raw value is an output whose shown form is text/plain (an execute_result the student would read as Python),
+# or any output text with a Python repr in it (stdout, widget text). Truncation is measured, not guessed:
+# an element whose content is wider than its box (scrollWidth > clientWidth, which is what an ellipsis hides),
+# an input or dropdown narrower than the text it holds, an image drawn at another aspect ratio than its pixels
+# (squashed) or wider than the output it sits in (clipped).
+_JS_STUDENT_VIEW = r"""
+(root) => {
+  const nb = document.querySelector(root);
+  const out = {reprs: [], truncated: [], images: []};
+  if (!nb) return out;
+  const cellOf = (el) => {
+    const cell = el.closest('.jp-Cell');
+    return cell ? Array.from(nb.querySelectorAll('.jp-Cell')).indexOf(cell) : -1;
+  };
+  const REPR = [
+    [/\b[A-Z][A-Za-z0-9_]*\(\s*[a-z_][a-z0-9_]*=/, 'dataclass or namedtuple repr'],
+    [/<[A-Za-z_][\w.]* object at 0x[0-9a-fA-F]+>/, 'object repr'],
+    [/<(Figure|Axes|matplotlib|IPython|ipywidgets)[\w. ]*[ >(]/, 'object repr'],
+    [/\b(VBox|HBox|Button|HTML|Dropdown|Checkbox|Output)\(children=|\blayout=Layout\(/, 'widget repr'],
+  ];
+  // 1. outputs shown as plain text (an execute_result or display of a Python value)
+  nb.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/plain"]').forEach(el => {
+    const t = el.textContent.trim();
+    if (t) out.reprs.push(`cell ${cellOf(el)}: a Python value shown as text: ${t.slice(0, 160)}`);
+  });
+  // 2. a repr anywhere in the outputs' text (stdout, widget HTML, labels)
+  nb.querySelectorAll('.jp-OutputArea-output').forEach(el => {
+    if (el.parentElement && el.parentElement.closest('.jp-OutputArea-output')) return;  // outermost only
+    const t = el.innerText || '';
+    for (const [re, what] of REPR) {
+      const m = t.match(re);
+      if (m) { out.reprs.push(`cell ${cellOf(el)}: ${what}: ...${t.slice(Math.max(0, m.index - 20), m.index + 100)}`); break; }
+    }
+  });
+  // 3. controls narrower than their text
+  const canvas = document.createElement('canvas').getContext('2d');
+  const textWidth = (text, el) => { canvas.font = getComputedStyle(el).font; return canvas.measureText(text).width; };
+  const pad = (el) => { const cs = getComputedStyle(el);
+    return parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight) + parseFloat(cs.borderLeftWidth) + parseFloat(cs.borderRightWidth); };
+  const visible = (el) => el.offsetParent !== null && el.getClientRects().length > 0;
+  const sel = ['button', '.widget-label', '.widget-label-basic', '.widget-label-basic span', 'label',
+               'input[type="number"]', 'input[type="text"]', 'select'].map(s => '.jp-OutputArea-output .jupyter-widgets ' + s).join(',');
+  nb.querySelectorAll(sel).forEach(el => {
+    if (!visible(el)) return;
+    const tag = el.tagName.toLowerCase();
+    let text, need;
+    if (tag === 'input') {
+      text = String(el.value || el.placeholder || '');
+      // room for the value (at least three digits or characters) and a number input's spinner
+      need = Math.max(textWidth(text, el), textWidth('000', el)) + pad(el) + (el.type === 'number' ? 18 : 0);
+    } else if (tag === 'select') {
+      const o = el.options[el.selectedIndex];
+      text = o ? o.text : '';
+      need = textWidth(text, el) + pad(el) + 16;   // the arrow
+    } else {
+      text = (el.innerText || '').trim();
+      if (!text) return;
+      need = el.scrollWidth;
+    }
+    const name = (el.closest('.widget-inline-hbox, .widget-checkbox, .widget-toggle-buttons') || el).innerText.trim().slice(0, 60);
+    if (need > el.clientWidth + 1) {
+      out.truncated.push(`cell ${cellOf(el)}: ${tag}${el.className ? '.' + String(el.className).split(' ')[0] : ''} ` +
+                         `"${(text || name).slice(0, 60)}" needs ${Math.ceil(need)} px, has ${el.clientWidth} px` +
+                         (name && name !== text ? ` (in "${name}")` : ''));
+    }
+  });
+  // 4. images: squashed (aspect ratio) or clipped (wider than the output area they are in)
+  nb.querySelectorAll('.jp-OutputArea-output img').forEach(img => {
+    if (!visible(img) || !img.naturalWidth || !img.clientWidth) return;
+    const natural = img.naturalWidth / img.naturalHeight, shown = img.clientWidth / img.clientHeight;
+    const area = img.closest('.jp-OutputArea-output').getBoundingClientRect();
+    const r = img.getBoundingClientRect();
+    const alt = (img.alt || '').slice(0, 60);
+    if (Math.abs(shown / natural - 1) > 0.04)
+      out.images.push(`cell ${cellOf(img)}: image "${alt}" squashed: drawn ${img.clientWidth}x${img.clientHeight} ` +
+                      `for ${img.naturalWidth}x${img.naturalHeight} pixels`);
+    if (r.right > area.right + 1 || r.left < area.left - 1)
+      out.images.push(`cell ${cellOf(img)}: image "${alt}" clipped: ${Math.round(r.width)} px wide in an output ` +
+                      `${Math.round(area.width)} px wide`);
+    let p = img.parentElement;
+    while (p && !p.classList.contains('jp-OutputArea-output')) {
+      const cs = getComputedStyle(p);
+      if (cs.overflowX !== 'visible' && p.scrollWidth > p.clientWidth + 1) {
+        out.images.push(`cell ${cellOf(img)}: image "${alt}" clipped by its container ` +
+                        `(${p.scrollWidth} px of content in ${p.clientWidth} px)`);
+        break;
+      }
+      p = p.parentElement;
+    }
+  });
+  return out;
+}
+"""
+
+# Follow the "Next" lesson link as a student does (a click in the page); the page must not reload.
+_JS_MARK_PAGE = "() => { window.__sc_page_mark = Math.random().toString(36).slice(2); return window.__sc_page_mark; }"
+_JS_NEXT_LINK = r"""
+(root) => {
+  const links = Array.from(document.querySelectorAll(root + ' .jp-OutputArea-output a[href*=".ipynb"]'));
+  const next = links.reverse().find(a => /→|Next|Revision/.test(a.textContent));
+  if (!next) return null;
+  next.setAttribute('data-sc-next', '1');
+  return {href: next.getAttribute('href'), text: next.textContent.trim(),
+          command: next.getAttribute('data-commandlinker-command'), target: next.getAttribute('target')};
+}
+"""
+_JS_CURRENT_PATH = """
+() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+        return {mark: window.__sc_page_mark || null, path: w && w.context ? w.context.path : null}; }
+"""
+
+_JS_ACTIVATE = """
+(path) => {
+  const app = window.jupyterapp;
+  const w = Array.from(app.shell.widgets('main')).find(x => x.context && x.context.path === path);
+  if (w) app.shell.activateById(w.id);
+  return !!w;
 }
 """
 
@@ -329,12 +451,67 @@ class Lab:
             raise AssertionError(f"{path}: {what} did not appear within {timeout:g} s; kernel said: "
                                  + ("\n".join(errs) or "nothing")) from None
 
+    def student_view(self) -> dict:
+        """Raw Python values, truncated controls and squashed or clipped images in the current notebook."""
+        return self.page.evaluate(_JS_STUDENT_VIEW, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+
+    def follow_next_link(self, path: str, timeout: float = 30) -> dict:
+        """Click the notebook's last lesson link (the "Next" link); return where it led and whether the page
+        stayed the same page (no reload, no "Leave site?" dialog). The opened lesson is closed again and its
+        kernel shut down."""
+
+        root = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+        link = self.page.evaluate(_JS_NEXT_LINK, root)
+        if link is None:
+            return {"link": None}
+        target = _link_target(link["href"], path)
+        mark = self.page.evaluate(_JS_MARK_PAGE)
+        dialogs = len(self.dialogs)
+        anchor = self.page.locator(root + " a[data-sc-next]").first
+        anchor.scroll_into_view_if_needed()
+        anchor.click()
+        deadline = time.monotonic() + timeout
+        now = {}
+        while time.monotonic() < deadline:
+            try:
+                now = self.page.evaluate(_JS_CURRENT_PATH)
+            except Exception:   # the page is navigating away: evaluation contexts are destroyed
+                now = {"mark": None, "path": None}
+            if now.get("path") == target or now.get("mark") != mark or len(self.dialogs) > dialogs:
+                break
+            self.page.wait_for_timeout(100)
+        result = {"link": link, "target": target, "opened": now.get("path"),
+                  "same_page": now.get("mark") == mark, "dialogs": self.dialogs[dialogs:]}
+        if not result["same_page"]:   # the page reloaded: wait for the app again so later tests can go on
+            self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=60_000)
+            self.page.evaluate("async () => { await window.jupyterapp.restored; return true; }")
+            self.page.evaluate(_JS_SETUP)
+        if result["same_page"] and result["opened"] == target and target != path:
+            self.close(target)
+            self.page.evaluate(_JS_ACTIVATE, path)
+        return result
+
     def notebook(self):
         """The current notebook panel's DOM root (a Playwright locator)."""
         return self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first
 
     def shutdown(self):
         self.context.close()
+
+
+def _link_target(href: str, path: str) -> str:
+    """The notebook path (relative to the served root) a link in ``path``'s outputs points at: JupyterLab
+    rewrites a relative link it handles to the file's URL (``http://host/files/dir/x.ipynb?_xsrf=...``)."""
+    import posixpath
+    from urllib.parse import unquote, urlparse
+
+    if "://" in href or href.startswith("/"):
+        p = unquote(urlparse(href).path)
+        for prefix in ("/files/", "/lab/tree/", "/tree/", "/notebooks/"):
+            if prefix in p:
+                return p.split(prefix, 1)[1]
+        return p.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(href.split("?")[0])))
 
 
 def launch_browser(playwright):

@@ -1,6 +1,9 @@
 """Every notebook in notebooks/ (found automatically) as a student meets it: JupyterLab in headless
 Chromium, a fresh kernel, Run All, then no error output anywhere, every declared widget rendered, a real
 interaction through the page by role and accessible name, and an axe-core scan of what the course renders.
+What the student reads is checked too, in the same run: no raw Python value in any output, no control whose
+text is cut off or which is narrower than its content, no squashed or clipped figure, and the "Next" lesson
+link opens the next lesson inside JupyterLab without reloading the page.
 
 To add a lesson-specific interaction, write a function ``(nb: Rendered, course) -> str`` (usually one call to
 ``press(nb, role, accessible_name, text_expected_in_a_status_region)``) and list it in INTERACTIONS under the
@@ -209,6 +212,38 @@ def test_interaction(rendered, course):
     # the callbacks ran without leaving an error in the kernel either
     problems = rendered.problems()
     assert not problems, "error output after interacting:\n" + "\n".join(problems)
+
+
+def test_no_raw_python_in_outputs(rendered):
+    """A student who knows no Python never reads a repr: ``Recommendation(...)``, ``<... object at 0x...>``,
+    a dict or tuple shown as text (lessons 6 and 7 printed the planner's Recommendation)."""
+    found = rendered.lab.student_view()["reprs"]
+    assert not found, f"{rendered.path} shows raw Python to the student:\n" + "\n".join(found)
+
+
+def test_controls_show_their_whole_text(rendered):
+    """Every label, button, input and dropdown is wide enough for its text (no "Mark this lesso…", no 10 px
+    number box), and every figure is drawn at its own aspect ratio inside its output."""
+    view = rendered.lab.student_view()
+    found = view["truncated"] + view["images"]
+    assert not found, f"{rendered.path}: controls or figures a student cannot read whole:\n" + "\n".join(found)
+
+
+def test_next_lesson_link_opens_in_lab_without_reloading(rendered, course):
+    """The "Next" link at the end of a lesson opens the next lesson as a tab of the running JupyterLab: the
+    page is not reloaded (no "Leave site?", no lost outputs in the lessons already open)."""
+    if rendered.instructor:
+        pytest.skip("instructor notebooks have no next-lesson link")
+    result = rendered.lab.follow_next_link(rendered.path)
+    REPORT["notebooks"][rendered.path]["next_link"] = result
+    if result["link"] is None:
+        if lesson_id(rendered, course) is None:
+            pytest.skip("not a lesson of data/lessons.yaml")
+        raise AssertionError(f"{rendered.path}: no link to the next lesson in the outputs")
+    assert result["same_page"] and not result["dialogs"], (
+        f"{rendered.path}: following {result['link']} reloaded the page (dialogs: {result['dialogs']})")
+    assert result["opened"] == result["target"], (
+        f"{rendered.path}: following {result['link']} opened {result['opened']!r}, not {result['target']!r}")
 
 
 def test_accessibility_of_course_content(rendered):
