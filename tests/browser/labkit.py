@@ -275,7 +275,7 @@ async (path) => {
 _JS_STUDENT_VIEW = r"""
 (root) => {
   const nb = document.querySelector(root);
-  const out = {reprs: [], truncated: [], images: []};
+  const out = {plain: [], reprs: [], truncated: [], images: []};
   if (!nb) return out;
   const cellOf = (el) => {
     const cell = el.closest('.jp-Cell');
@@ -290,7 +290,7 @@ _JS_STUDENT_VIEW = r"""
   // 1. outputs shown as plain text (an execute_result or display of a Python value)
   nb.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/plain"]').forEach(el => {
     const t = el.textContent.trim();
-    if (t) out.reprs.push(`cell ${cellOf(el)}: a Python value shown as text: ${t.slice(0, 160)}`);
+    if (t) out.plain.push(`cell ${cellOf(el)}: a Python value shown as text: ${t.slice(0, 160)}`);
   });
   // 2. a repr anywhere in the outputs' text (stdout, widget HTML, labels)
   nb.querySelectorAll('.jp-OutputArea-output').forEach(el => {
