@@ -58,3 +58,46 @@ def test_mastery_fits_when_every_bar_is_full(dashboard_data):
 
     full = [replace(m, mastery=1.0, answered=m.items) for m in dashboard_data.domains]
     assert_fits(plot_mastery(full, title="Mastery by MBLEx domain"))
+
+
+# ---- the revision dashboard's SVG charts (what lesson 9 shows) -----------------------------------------
+def _svg_text_outside(svg: str) -> list[str]:
+    """Text of an SVG chart that runs past its edges, measured with the chart's font (DejaVu Sans)."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    from matplotlib import font_manager
+    from PIL import ImageFont
+
+    root = ET.fromstring(svg)
+    width, height = float(root.get("width")), float(root.get("height"))
+    path = font_manager.findfont("DejaVu Sans")
+    out = []
+    for t in root.iter("{http://www.w3.org/2000/svg}text"):
+        if t.get("transform"):
+            continue
+        text = "".join(t.itertext())
+        size = float(t.get("font-size", 11))
+        font = ImageFont.truetype(path, int(round(size)))
+        w = font.getlength(text)
+        x, y = float(t.get("x")), float(t.get("y"))
+        anchor = t.get("text-anchor", "start")
+        x0 = x - (w if anchor == "end" else w / 2 if anchor == "middle" else 0)
+        if x0 < -1 or x0 + w > width + 1 or y < 0 or y > height:
+            out.append(f"{text[:50]!r}: x {x0:.0f}..{x0 + w:.0f} of {width:.0f}")
+    return out
+
+
+def test_dashboard_svg_charts_keep_their_text_inside(dashboard_data):
+    from dataclasses import replace
+
+    from sciatica_course.plotting import svgcharts
+
+    full = [replace(m, mastery=1.0, answered=m.items) for m in dashboard_data.domains]
+    for svg, _alt in (svgcharts.mastery_svg(dashboard_data.domains, title="Mastery by MBLEx domain"),
+                      svgcharts.mastery_svg(full, title="Mastery by MBLEx domain"),
+                      svgcharts.mastery_svg(dashboard_data.topics),
+                      svgcharts.calibration_svg(dashboard_data.calibration),
+                      svgcharts.answers_svg(dashboard_data.over_time)):
+        outside = _svg_text_outside(svg)
+        assert not outside, "text cut off at the chart's edge:\n" + "\n".join(outside)

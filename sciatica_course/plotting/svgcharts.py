@@ -88,23 +88,31 @@ def mastery_svg(rows, title: str = "Mastery by topic") -> tuple[str, str]:
     as a dashed line and a legend of the bands (colour, hatch and word)."""
     from .progress import _BANDS, GOAL, _band, mastery_alt
 
+    import textwrap
+
     rows = list(rows)
     if not rows:
         return _empty(title, "No quiz questions yet.")
-    label_w = min(260, 12 + 6.4 * max(len(m.label) for m in rows))
-    x0, bar_w, row_h, top = label_w + 8, 300.0, 26, 34
+    # long labels (the MBLEx domains) wrap onto up to three lines of at most ~36 characters, and the row grows
+    labels = [textwrap.wrap(m.label, 36) or [""] for m in rows]
+    label_w = min(250, 12 + 6.6 * max(len(line) for lines in labels for line in lines))
+    x0, bar_w, line_h, top = label_w + 8, 300.0, 14, 34
+    heights = [max(26, 12 + line_h * len(lines)) for lines in labels]
     width = int(x0 + bar_w * 1.0 + 250 + 110)
-    height = int(top + row_h * len(rows) + 46)
+    height = int(top + sum(heights) + 46)
     s = Svg(width, height)
     s.text(x0 + bar_w * 0.75, 16, title, size=13, anchor="middle", weight="bold")
-    for i, m in enumerate(rows):
-        y = top + i * row_h
+    y = top
+    for m, lines, row_h in zip(rows, labels, heights):
         word, colour, hatch = _band(m.mastery)
         s.rect(x0, y + 4, bar_w * max(min(m.mastery, 1.0), 0.004), row_h - 8, colour, hatch)
-        s.text(x0 - 6, y + row_h / 2, m.label, size=11, anchor="end")
+        first = y + row_h / 2 - line_h * (len(lines) - 1) / 2
+        for k, line in enumerate(lines):
+            s.text(x0 - 6, first + k * line_h, line, size=11, anchor="end")
         s.text(x0 + bar_w * min(m.mastery, 1.0) + 5, y + row_h / 2,
                f"{m.percent}% · {word} · {m.answered} of {m.items} answered", size=10)
-    bottom = top + row_h * len(rows)
+        y += row_h
+    bottom = top + sum(heights)
     s.line(x0, bottom, x0 + bar_w * 1.0, bottom)
     for t in (0, 0.25, 0.5, 0.75, 1.0):
         s.line(x0 + bar_w * t, bottom, x0 + bar_w * t, bottom + 4)
