@@ -82,8 +82,9 @@ def test_roots_key_tests_reflexes_and_convention():
     assert "plantarflexion" in r["s1"].myotomes[0].movement.lower()
     for root in r:
         assert "UK physiotherapy" in root.convention            # ROOT-01: one convention, named
-        assert any("ROOT-03" in c for c in root.caveats)
-    assert any("ROOT-04" in c for c in r["s1"].caveats)
+        assert any("overlap" in c for c in root.caveats)          # ROOT-03, cited by author and year
+        assert any("Iversen 2013" in c for c in root.caveats)
+    assert any("side" in c and "older" in c for c in r["s1"].caveats)   # ROOT-04: compare side to side
     assert "L4-L5" in r["l5"].disc_level_usually and "L5-S1" in r["s1"].disc_level_usually
 
 

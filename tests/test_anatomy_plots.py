@@ -73,7 +73,24 @@ def test_dermatome_map_labels_every_region_in_text():
     for name in ("L4", "L5", "S1", "L5/S1", "FRONT", "BACK", "UK physiotherapy convention", "Achilles",
                  "Great-toe extension", "No reliable standard reflex"):
         assert name in t
-    assert "L5:" in alt_text(ax) and "key test" in alt_text(ax)
+    assert "L5 dermatome:" in alt_text(ax) and "key test" in alt_text(ax)
+
+
+def test_dermatome_map_draws_the_dermatome_and_labels_pain_separately():
+    """Issue 15: the front of the thigh is L4 PAIN, not the L4 dermatome (medial leg to the medial malleolus);
+    pain-only areas are unshaded, dashed and labelled as pain, and the alt text says which is which."""
+    from matplotlib.patches import Polygon
+
+    ax = plot_dermatome_map(course=COURSE)
+    patches = {p.get_gid(): p for p in ax.patches if isinstance(p, Polygon) and p.get_gid()}
+    thigh, medial = patches["region:anterior_thigh"], patches["region:medial_leg"]
+    assert thigh.get_alpha() < 0.2 and not thigh.get_hatch() and thigh.get_linestyle() != "-"
+    assert medial.get_alpha() > 0.5 and medial.get_hatch()
+    t = texts(ax)
+    assert "L4 pain" in t and "L5/S1 pain" in t and "not its dermatome" in t
+    alt = alt_text(ax)
+    assert "L4 dermatome: front of the knee, inner shin" in alt and "front of the thigh" not in alt.split("L4 pain")[0]
+    assert "L4 pain: front of the thigh" in alt
 
 
 def test_dermatome_map_outlines_the_selection():

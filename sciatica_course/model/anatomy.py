@@ -124,9 +124,23 @@ class BodyRegion:
     name: Text
     view: Literal["front", "back"]
     polygon: Annotated[tuple[Point, ...], MinLen(3)]
-    roots: tuple[RootId, ...]
+    roots: Annotated[tuple[RootId, ...], Doc("Roots a symptom here is consistent with: the root's dermatome or its "
+                                             "typical pain distribution includes the area.")]
     sources: SourceKeys
     note: Optional[Text] = None
+    pain_only: Annotated[tuple[RootId, ...], Doc("Those of `roots` whose typical pain distribution includes the area "
+                                                 "but whose dermatome does not (the dermatome map leaves them "
+                                                 "unshaded and labels them as pain).")] = ()
+
+    def check(self):
+        extra = [r for r in self.pain_only if r not in self.roots]
+        if extra:
+            yield "pain_only", f"{', '.join(extra)} must also be listed in roots"
+
+    @property
+    def dermatome_roots(self) -> tuple:
+        """The roots whose dermatome includes the area (``roots`` without ``pain_only``)."""
+        return tuple(r for r in self.roots if r not in self.pain_only)
 
 
 @dataclass(frozen=True)

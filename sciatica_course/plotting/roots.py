@@ -47,8 +47,10 @@ def root_label(root_ids, course) -> str:
 
 
 def plot_dermatome_map(selected=(), ax=None, course=None, table: bool = True, figsize=(9.6, 7.6)):
-    """The right leg from the front and from behind, each area shaded by the root(s) it is usually
-    consistent with (colour + hatch + text), with a panel of the key muscle test and reflex of each root.
+    """The right leg from the front and from behind, each area shaded by the root(s) whose dermatome includes it
+    (colour + hatch + text); areas that only a root's pain distribution includes (the front of the thigh for L4,
+    the buttock for L5 and S1) are left unshaded, outlined with dashes and labelled "<root> pain". Beside it, a
+    panel of the key muscle test and reflex of each root.
 
     ``selected``: region ids to outline in black (the symptom-map widget's choice)."""
     from matplotlib.patches import Patch, Polygon, Rectangle
@@ -72,12 +74,14 @@ def plot_dermatome_map(selected=(), ax=None, course=None, table: bool = True, fi
     for r in anatomy.regions(course=course):
         dx = VIEW_OFFSET[r.view]
         poly = [(x + dx, y) for x, y in r.polygon]
-        roots = tuple(r.roots)
-        face, _ = ROOT_STYLE.get(roots[0], (PALETTE["grey"], "")) if roots else ("white", "")
-        hatch = "".join(ROOT_STYLE.get(x, ("", ""))[1] for x in roots)
+        derm = tuple(r.dermatome_roots)      # shaded: the root's dermatome includes the area
+        pain = tuple(r.pain_only)            # unshaded, dashed, labelled "pain": pain distribution only
+        face, _ = ROOT_STYLE.get(derm[0], (PALETTE["grey"], "")) if derm else ("white", "")
+        hatch = "".join(ROOT_STYLE.get(x, ("", ""))[1] for x in derm)
         chosen = r.id in selected
-        patch = Polygon(poly, closed=True, facecolor=face, alpha=0.55 if roots else 0.1, hatch=hatch,
-                        edgecolor="black" if chosen else "#555555", lw=2.8 if chosen else 0.6, zorder=3 if chosen else 2,
+        patch = Polygon(poly, closed=True, facecolor=face, alpha=0.55 if derm else 0.1, hatch=hatch,
+                        edgecolor="black" if chosen else "#555555", lw=2.8 if chosen else 0.6,
+                        linestyle="-" if derm or chosen else (0, (3, 2)), zorder=3 if chosen else 2,
                         gid=f"{'selected' if chosen else 'region'}:{r.id}")
         ax.add_patch(patch)
         if chosen:  # a crisp outline on top (the hatched patch is translucent)
@@ -85,10 +89,16 @@ def plot_dermatome_map(selected=(), ax=None, course=None, table: bool = True, fi
         cx, cy = _centroid(r.polygon)
         xs, ys = zip(*r.polygon)
         narrow = (max(xs) - min(xs)) < 0.9 and (max(ys) - min(ys)) > 2
-        ax.text(cx + dx, cy, root_label(roots, course), ha="center", va="center", fontsize=6.5, fontweight="bold",
+        label = root_label(derm, course) if derm else ""
+        if pain:
+            label = (label + "\n" if label else "") + root_label(pain, course) + " pain"
+        ax.text(cx + dx, cy, label, ha="center", va="center", fontsize=6.5,
+                fontweight="bold" if derm else "normal", style="normal" if derm else "italic",
                 rotation=90 if narrow else 0, zorder=5,
                 bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85))
-    ax.text(4.5, -0.9, "Maps overlap and vary between people: a shaded area is 'consistent with', never proof.",
+    ax.text(4.5, -0.45, "Shaded: the root's dermatome (skin area). Dashed, unshaded, 'pain': where that root's pain "
+            "is often felt, not its dermatome.", ha="center", fontsize=6.5)
+    ax.text(4.5, -1.1, "Maps overlap and vary between people: a shaded area is 'consistent with', never proof.",
             ha="center", fontsize=7, style="italic")
     handles = [Patch(facecolor=ROOT_STYLE[r.id][0], alpha=0.55, hatch=ROOT_STYLE[r.id][1], edgecolor="#555555",
                      label=r.name) for r in course.roots if r.id in ROOT_STYLE]
@@ -120,16 +130,21 @@ def plot_dermatome_map(selected=(), ax=None, course=None, table: bool = True, fi
         ax.legend(handles=handles, loc="center right", fontsize=7, title="Root", title_fontsize=7)
         xmax = 11.2
     ax.set_xlim(-0.3, xmax)
-    ax.set_ylim(-1.4, 21.6)
+    ax.set_ylim(-1.6, 21.6)
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax._sciatica_selected = selected
-    parts = []
+    parts, pains = [], []
     for root in course.roots:
-        names = [r.name.lower() for r in anatomy.regions_for_root(root.id, course)]
-        parts.append(f"{root.name}: {', '.join(names)}")
-    alt = ("Dermatome map of the right leg from the front and from behind; each area is shaded with a colour and a "
-           "hatch pattern and labelled with its root. " + "; ".join(parts) + ".")
+        rs = anatomy.regions_for_root(root.id, course)
+        parts.append(f"{root.name} dermatome: " + ", ".join(r.name.lower() for r in rs if root.id not in r.pain_only))
+        pain_names = [r.name.lower() for r in rs if root.id in r.pain_only]
+        if pain_names:
+            pains.append(f"{root.name} pain: {', '.join(pain_names)}")
+    alt = ("Dermatome map of the right leg from the front and from behind; each dermatome area is shaded with a colour "
+           "and a hatch pattern and labelled with its root. " + "; ".join(parts) + ". Areas where a root's pain is "
+           "often felt but which are not its dermatome are unshaded, outlined with dashes and labelled as pain: "
+           + "; ".join(pains) + ".")
     if table:
         alt += " Beside it: " + "; ".join(
             f"{r.name} key test {r.myotomes[0].movement.lower()}, reflex {r.reflex.lower()}" for r in course.roots)
