@@ -178,15 +178,15 @@ def test_an_unsafe_choice_says_so_and_what_could_happen(course):
     item = course.quizzes["roots_case_foot_drop"]
     w = Quiz(item, record=False)
     w.confidence.value = 3
-    w.choose("c")                                   # "treat as usual" for worsening foot drop
+    w.choose("c")                                   # "treat as usual" for worsening foot drop (critical: an emergency)
     html = w.feedback.value
-    assert "Unsafe for the client" in html and "Not quite" not in html
+    assert "Dangerous for the client" in html and "Not quite" not in html
     assert "What could happen" in html and "permanent" in html
     assert "Confident and unsafe" in html and 'role="alert"' in html
     g = Quiz(item, record=False)
     g.confidence.value = 1
     g.choose("c")
-    assert "Unsafe for the client" in g.feedback.value and "Confident and unsafe" not in g.feedback.value
+    assert "Dangerous for the client" in g.feedback.value and "Confident and unsafe" not in g.feedback.value
 
 
 def test_a_critical_choice_reads_as_dangerous_and_a_slip_stays_mild(course):
@@ -204,7 +204,7 @@ def test_safety_classes_are_complete(course):
         for o in q.options:
             assert o.correct is False or o.safety == "safe", q.id
             assert (o.safety in ("unsafe", "critical")) == bool(o.harm), (q.id, o.id)
-    assert course.quizzes["roots_case_foot_drop"].options[2].safety == "unsafe"
+    assert course.quizzes["roots_case_foot_drop"].options[2].safety == "critical"   # worsening weakness: emergency
     red_flag_items = [q for q in course.quizzes if q.topic in ("red_flags", "referral") or q.mblex_domain == "C"]
     assert sum(bool(q.unsafe_options) for q in red_flag_items) >= len(red_flag_items) // 2
 
