@@ -197,12 +197,19 @@ def student_environment() -> dict:
         # lesson figures drawn once for the whole class at hub start (start_figure_store); students read them
         "SCIATICA_FIGURE_CACHE": str(FIGURES),
         "JUPYTER_RUNTIME_DIR": lambda sp: runtime_dir(sp.user.name),
-        "JUPYTER_CONFIG_PATH": str(SINGLEUSER_CONFIG),
+        # the class's server config, then the course's JupyterLab defaults (closing a lesson's tab shuts its kernel)
+        "JUPYTER_CONFIG_PATH": os.pathsep.join([str(SINGLEUSER_CONFIG), str(_course_jupyter_config())]),
         # a stand-in that stops an import costing 1.5 s and 16 MB per server (see singleuser/python/)
         "PYTHONPATH": str(SINGLEUSER_CONFIG / "python"),
         "MPLBACKEND": "Agg",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
+
+
+def _course_jupyter_config():
+    from sciatica_course.jupyter_config import config_dir
+
+    return config_dir()
 
 
 def singleuser_command() -> list:

@@ -46,4 +46,6 @@ def cmd_lab(args) -> int:
         return 1
     cmd = lab_command(str(notebooks), args.port, args.no_browser, args.extra)
     print("Opening the course in JupyterLab. Stop it with Ctrl+C (twice).")
-    os.execv(cmd[0], cmd)
+    from ..jupyter_config import with_course_config
+
+    os.execve(cmd[0], cmd, with_course_config(os.environ))   # closing a lesson's tab shuts its kernel down

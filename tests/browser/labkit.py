@@ -115,6 +115,10 @@ class LabServer:
                          "display_name": name, "language": "python", "env": kenv})
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_"))}
         env.update({k: str(v) for k, v in dirs.items()})
+        # the course's JupyterLab defaults, as `sciatica-course lab` and the class hub use them
+        from sciatica_course.jupyter_config import with_course_config
+
+        env = with_course_config(env)
         env.setdefault("MPLBACKEND", "Agg")
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         env.update({k: str(v) for k, v in self.env_extra.items()})
@@ -378,6 +382,22 @@ _JS_CURRENT_PATH = """
         return {mark: window.__sc_page_mark || null, path: w && w.context ? w.context.path : null}; }
 """
 
+# Close a notebook's tab the way the tab's × does (no explicit kernel shutdown); returns its kernel's id.
+_JS_CLOSE_TAB = """
+async (path) => {
+  const app = window.jupyterapp;
+  const w = Array.from(app.shell.widgets('main')).find(x => x.context && x.context.path === path);
+  if (!w) return null;
+  await w.context.ready;
+  await w.sessionContext.ready;
+  const k = w.sessionContext.session && w.sessionContext.session.kernel;
+  const id = k ? k.id : null;
+  w.context.model.dirty = false;
+  w.close();
+  return id;
+}
+"""
+
 _JS_ACTIVATE = """
 (path) => {
   const app = window.jupyterapp;
@@ -487,9 +507,25 @@ class Lab:
             self.page.evaluate("async () => { await window.jupyterapp.restored; return true; }")
             self.page.evaluate(_JS_SETUP)
         if result["same_page"] and result["opened"] == target and target != path:
+            # close the opened lesson's tab as a student does: its kernel must shut down with it
+            kernel = self.page.evaluate(_JS_CLOSE_TAB, target)
+            result["kernel_shut_down"] = self._kernel_gone(kernel)
             self.close(target)
             self.page.evaluate(_JS_ACTIVATE, path)
         return result
+
+    def _kernel_gone(self, kernel_id: str | None, timeout: float = 15) -> bool:
+        import urllib.request
+
+        if not kernel_id:
+            return False
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(self.server.url + "/api/kernels", timeout=5) as r:
+                if kernel_id not in {k["id"] for k in json.load(r)}:
+                    return True
+            time.sleep(0.2)
+        return False
 
     def notebook(self):
         """The current notebook panel's DOM root (a Playwright locator)."""

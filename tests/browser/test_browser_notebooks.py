@@ -238,7 +238,8 @@ def test_controls_show_their_whole_text(rendered):
 
 def test_next_lesson_link_opens_in_lab_without_reloading(rendered, course):
     """The "Next" link at the end of a lesson opens the next lesson as a tab of the running JupyterLab: the
-    page is not reloaded (no "Leave site?", no lost outputs in the lessons already open)."""
+    page is not reloaded (no "Leave site?", no lost outputs in the lessons already open). Closing that tab
+    shuts its kernel down (the course's JupyterLab defaults, sciatica_course/jupyter_config)."""
     if rendered.instructor:
         pytest.skip("instructor notebooks have no next-lesson link")
     result = rendered.lab.follow_next_link(rendered.path)
@@ -251,6 +252,9 @@ def test_next_lesson_link_opens_in_lab_without_reloading(rendered, course):
         f"{rendered.path}: following {result['link']} reloaded the page (dialogs: {result['dialogs']})")
     assert result["opened"] == result["target"], (
         f"{rendered.path}: following {result['link']} opened {result['opened']!r}, not {result['target']!r}")
+    if result["target"] != rendered.path:
+        assert result.get("kernel_shut_down"), (
+            f"closing {result['target']}'s tab left its kernel running (sciatica_course/jupyter_config)")
 
 
 def test_accessibility_of_course_content(rendered):

@@ -1,0 +1,26 @@
+"""JupyterLab defaults for the course, as a Jupyter config folder (``labconfig/default_setting_overrides.json``).
+
+Put :func:`config_dir` on ``JUPYTER_CONFIG_PATH`` (``sciatica-course lab`` and the class hub do) and closing a
+lesson's tab also shuts down its kernel. A student does not know kernels exist: a closed lesson should not keep a
+Python process (and its memory, on a class hub) running for the rest of the day. Nothing is lost: answers and
+progress are saved as they are given, and reopening a lesson runs it again. Lessons left open are handled by the
+server's idle-kernel culling. The student can still change this in Settings (it is a default, not a lock).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def config_dir() -> Path:
+    """The folder to add to ``JUPYTER_CONFIG_PATH``."""
+    return Path(__file__).resolve().parent
+
+
+def with_course_config(env: dict) -> dict:
+    """``env`` with the course's Jupyter config folder first on ``JUPYTER_CONFIG_PATH`` (a copy)."""
+    import os
+
+    env = dict(env)
+    rest = [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p and p != str(config_dir())]
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(config_dir()), *rest])
+    return env
