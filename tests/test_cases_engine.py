@@ -97,7 +97,7 @@ def test_play_with_choices_and_tuples():
 
 
 def test_attempt_matches_the_contract():
-    s = cases.play("weekend_athlete_hamstring", [SCREEN, ("rf_treat", 2), "irr_high", ("plan_stretch_hard", 3)],
+    s = cases.play("weekend_athlete_hamstring", [SCREEN + ["q_tear"], ("rf_treat", 2), "irr_high", ("plan_stretch_hard", 3)],
                    course=COURSE)
     a = s.to_attempt()
     assert set(a) == {"uid", "case_id", "started_at", "finished_at", "exam_mode", "score", "max_score",
@@ -117,7 +117,7 @@ def test_attempt_matches_the_contract():
 
 
 def test_debrief_lists_screening_questions_not_asked_and_rationale():
-    s = cases.play("weekend_athlete_hamstring", [SCREEN, "rf_treat", "irr_moderate", "plan_nerve_friendly"],
+    s = cases.play("weekend_athlete_hamstring", [SCREEN + ["q_tear"], "rf_treat", "irr_moderate", "plan_nerve_friendly"],
                    course=COURSE)
     d = s.debrief()
     assert d.missed_red_flags == ()
