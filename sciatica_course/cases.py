@@ -480,32 +480,13 @@ def what_ifs(case, course=None) -> list:
         except Exception as e:
             out.append(WhatIf(label=label, changes=changes, note=f"recommend could not run: {e}"))
             continue
-        diffs = []
-        for name in ("urgency", "treat_today", "irritability", "position"):
-            a, b = getattr(base, name), getattr(rec, name)
-            if a != b:
-                diffs.append(f"{name.replace('_', ' ')}: {_show(a)} → {_show(b)}")
-        added = [t for t in rec.avoided if t not in base.avoided]
-        if added:
-            diffs.append("now avoided: " + ", ".join(f"{t} ({rec.avoided[t]})" for t in added))
-        gone = [t for t in base.techniques if t not in rec.techniques]
-        if gone:
-            diffs.append("no longer suggested: " + ", ".join(gone))
-        new = [t for t in rec.techniques if t not in base.techniques]
-        if new:
-            diffs.append("now suggested: " + ", ".join(new))
+        from .plandiff import plan_differences   # the same comparison as the session planner's "What changed"
+
+        diffs = plan_differences(base, rec, course)
         out.append(WhatIf(label=label, changes=changes, urgency=rec.urgency, treat_today=rec.treat_today,
                           irritability=rec.irritability, position=rec.position, techniques=tuple(rec.techniques),
                           avoided=tuple(rec.avoided), differences=tuple(diffs) or ("no change in the plan",)))
     return out
-
-
-def _show(v) -> str:
-    if v is None:
-        return "none"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    return str(v).replace("_", " ")
 
 
 # Agreement with the course's own rules and the grading check live in .casecheck (run by load_course);

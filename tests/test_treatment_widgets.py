@@ -166,7 +166,7 @@ def test_planner_pregnancy_changes_position():
     assert p.rec.position == "prone"
     p.set(pregnancy_weeks=26)
     assert p.rec.position == "side_lying"
-    assert "position prone → <b>side_lying</b>" in p.changes_html.value
+    assert "position prone → side-lying" in p.changes_html.value
 
 
 def test_planner_unknown_finding_is_a_clear_error():
@@ -186,15 +186,38 @@ def test_plan_html_escapes_data_text():
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
-@pytest.mark.parametrize("ci", [c.id for c in COURSE.contraindications])
-def test_sorter_gives_explained_feedback(ci):
+@pytest.mark.parametrize("n", range(len(tw.sorter_items(COURSE))), ids=lambda n: tw.sorter_items(COURSE)[n].label)
+def test_sorter_gives_explained_feedback(n):
     s = tw.ContraindicationSorter(COURSE)
-    s.choice.value = ci
-    right = COURSE.contraindications[ci].action
+    s.choice.value = n
+    right = s.item.action
     wrong = next(a for a, _l in tw.ACTIONS if a != right)
     assert s.answer(wrong) is False and "Not quite" in s.feedback.value and "Why:" in s.feedback.value
     s.buttons[right].click()
     assert "Right." in s.feedback.value
+    assert "caution caution" not in s.feedback.value
+
+
+def test_sorter_answers_come_from_the_same_rules_as_recommend():
+    """Lesson 6's sorter marked "Postpone and refer" wrong for a cancer history while lesson 4 (recommend) sends
+    new pain with a cancer history to the GP or cancer team the same day: the answers are now computed."""
+    from sciatica_course.reasoning import recommend
+
+    for item in tw.sorter_items(COURSE):
+        rec = recommend(item.findings, course=COURSE)
+        assert (item.action == "postpone_and_refer") == (not rec.treat_today), item.label
+    s = tw.ContraindicationSorter(COURSE).select("malignancy_caution")
+    assert s.item.action == "postpone_and_refer"
+    assert s.answer("postpone_and_refer") is True
+    rule = next(r for g in COURSE.red_flags for r in g.rules if r.id == "cancer_history_pain")
+    assert esc_free(rule.referral.timeframe.lower()) in esc_free(s.feedback.value.lower())   # one wording: the data's
+    assert s.answer("adapt") is False
+
+
+def esc_free(text: str) -> str:
+    import html
+
+    return html.unescape(text)
 
 
 def test_self_care_chooser():
@@ -243,3 +266,22 @@ def test_planner_methods_return_the_widget_not_a_recommendation():
         assert result is p and isinstance(result, W.Widget)
     c = tw.IrritabilityClassifier(COURSE, figure=False)
     assert c.set(pain_score=3) is c
+
+
+def test_what_if_and_planner_agree_on_anticoagulants():
+    """A case's what-if said "on anticoagulants: no change in the plan" while the planner changed the pressure
+    advice: both now use sciatica_course.plandiff."""
+    from sciatica_course import cases
+
+    for case in COURSE.cases:
+        w = next((w for w in cases.what_ifs(case, COURSE) if "anticoagulants" in w.label), None)
+        if w is None:
+            continue
+        p = tw.SessionPlanner(COURSE).set(**case.findings_dict())
+        p.set(anticoagulants=True)
+        planner = p.changes_html.value
+        if "nothing in the plan" in planner:
+            assert w.differences == ("no change in the plan",), case.id
+        else:
+            assert w.differences != ("no change in the plan",), (case.id, planner)
+            assert all(d in planner for d in w.differences), (case.id, w.differences, planner)

@@ -391,29 +391,9 @@ def diff_html(before, after, course=None) -> str:
     course = _course(course)
     if before is None:
         return ""
-    bits = []
-    if before.urgency != after.urgency:
-        bits.append(f"urgency {esc(before.urgency)} → <b>{esc(after.urgency)}</b>")
-    if before.treat_today != after.treat_today:
-        bits.append("now <b>" + ("treat today" if after.treat_today else "do not treat today") + "</b>")
-    if before.irritability != after.irritability:
-        bits.append(f"irritability {esc(before.irritability)} → <b>{esc(after.irritability)}</b>")
-    if before.position != after.position:
-        bits.append(f"position {esc(before.position)} → <b>{esc(after.position)}</b>")
-    gone = [t for t in before.techniques if t not in after.techniques]
-    new = [t for t in after.techniques if t not in before.techniques]
-    if gone:
-        bits.append("left out now: " + ", ".join(f"<b>{esc(course.techniques[t].name)}</b>" for t in gone))
-    if new:
-        bits.append("added: " + ", ".join(f"<b>{esc(course.techniques[t].name)}</b>" for t in new))
-    how = [t for t in after.techniques
-           if t in before.techniques and before.modifications.get(t) != after.modifications.get(t)]
-    if how:
-        bits.append("how to do it changed for: " + ", ".join(esc(course.techniques[t].name) for t in how))
-    if set(before.self_care) != set(after.self_care):
-        bits.append("self-care changed")
-    if set(before.stop_rules) != set(after.stop_rules):
-        bits.append("stop rules changed")
+    from ..plandiff import plan_differences
+
+    bits = [esc(d) for d in plan_differences(before, after, course)]
     if not bits:
         return "<p><b>What changed:</b> nothing in the plan.</p>"
     return "<p><b>What changed:</b> " + "; ".join(bits) + ".</p>"
@@ -548,15 +528,84 @@ def session_planner(course=None, **kw) -> SessionPlanner:
 # ---- contraindication sorter --------------------------------------------------------------------------
 ACTIONS = (("postpone_and_refer", "Postpone and refer"), ("avoid_area", "Avoid the area, treat elsewhere"),
            ("adapt", "Adapt and treat"))
+_CATEGORY_WORDS = {"systemic": "a systemic contraindication", "local": "a local contraindication",
+                   "caution": "a caution"}
+
+
+class SorterItem:
+    """One thing a client tells you, the findings it means (from the record's ``when`` in
+    data/contraindications.yaml) and what ``recommend`` makes of them: the sorter's answer is computed, never
+    written twice. A red flag in the same findings comes first: then the answer is "postpone and refer" even
+    for a record that is a caution once the client has been cleared (new pain with a cancer history)."""
+
+    def __init__(self, record, findings: dict, label: str, course):
+        from ..reasoning import recommend
+
+        self.record, self.findings, self.label = record, findings, label
+        self.rec = recommend(findings, course=course)
+        if not self.rec.treat_today:
+            self.action = "postpone_and_refer"
+        elif record.action == "postpone_and_refer":   # the data says postpone, the rules treat: say adapt
+            self.action = "adapt"
+        else:
+            self.action = record.action
+
+    @property
+    def red_flag_first(self) -> bool:
+        """A referral from the red-flag screen decides today, not the record's own (after-clearance) action."""
+        return self.action == "postpone_and_refer" and self.record.action != "postpone_and_refer"
+
+
+def _alternatives(record, course) -> list[tuple[dict, str]]:
+    """(findings, finding label) for each way the record's ``when`` can hold: the all_of tests at their
+    thresholds plus one of its any_of findings."""
+    when = record.when
+    if when is None:
+        return [({}, "")]
+    base = {}
+    for t in when.all_of:
+        base[t.finding] = (t.at_least if t.at_least is not None else t.equals if t.equals is not None else True)
+    alts = [(dict(base, **{f: True}), course.findings[f].label) for f in when.any_of] or [(base, "")]
+    out = []
+    for f, label in alts:
+        clean = {}
+        for k, v in f.items():
+            spec = course.findings[k]
+            if spec.type == "bool":
+                clean[k] = bool(v)
+            else:
+                v = (spec.min or 1) if v is True else v
+                clean[k] = int(v) if spec.type == "int" else float(v)
+        out.append((clean, label))
+    return out
+
+
+def sorter_items(course=None) -> list[SorterItem]:
+    """Every condition the sorter offers, with the answer computed by ``recommend``. A record whose findings
+    lead to different answers (a cold, pale foot is an emergency; calf pain on walking is a caution) is offered
+    once per finding."""
+    course = _course(course)
+    items = []
+    for c in course.contraindications:
+        alts = [(f, label) for f, label in _alternatives(c, course)]
+        first = [SorterItem(c, f, c.name, course) for f, _label in alts]
+        if len({i.action for i in first}) <= 1:
+            items.append(first[0])
+        else:
+            items += [SorterItem(c, f, f"{c.name}: {label[:1].lower() + label[1:]}", course)
+                      for f, label in alts]
+    return items
 
 
 class ContraindicationSorter(W.VBox):
-    """Pick a condition, decide what to do (postpone and refer / avoid the area / adapt), read why."""
+    """Pick a condition, decide what to do (postpone and refer / avoid the area / adapt), read why. The answers
+    come from the same rules as the planner (``recommend``), so lesson 4 and lesson 6 cannot disagree."""
 
     def __init__(self, course=None):
         self.course = _course(course)
         st = {"description_width": "initial"}
-        self.choice = W.Dropdown(options=[(c.name, c.id) for c in self.course.contraindications],
+        self.items = sorter_items(self.course)
+        self.choice = W.Dropdown(options=[(i.label, n) for n, i in enumerate(self.items)],
                                  description="A client tells you about", style=st)
         self.buttons = {}
         for aid, label in ACTIONS:
@@ -569,11 +618,37 @@ class ContraindicationSorter(W.VBox):
                           self.feedback])
         self.add_class("sc-widget")
 
+    @property
+    def item(self) -> SorterItem:
+        return self.items[self.choice.value]
+
+    def select(self, contraindication_id: str) -> "ContraindicationSorter":
+        """Choose the (first) item of a record of data/contraindications.yaml by its id."""
+        self.choice.value = next(n for n, i in enumerate(self.items) if i.record.id == contraindication_id)
+        return self
+
     def answer(self, action: str) -> bool:
-        c = self.course.contraindications[self.choice.value]
-        right = action == c.action
-        label = dict(ACTIONS)[c.action]
+        item = self.item
+        c = item.record
+        right = action == item.action
+        label = dict(ACTIONS)[item.action]
         verdict = "<b>Right.</b>" if right else f"<b>Not quite.</b> The course's answer: <b>{esc(label)}</b>."
+        kind = esc(_CATEGORY_WORDS.get(c.category, c.category))
+        ref = item.rec.referral
+        if item.red_flag_first and ref is not None:
+            parts = [f"<p>{verdict} {esc(c.name)} is {kind} once a doctor has cleared the client - but not today: "
+                     "a red flag comes first.</p>"]
+            parts.append(f"<p>{inline(ref.condition)}: "
+                         f"<b>{esc(URGENCY_MARK.get(ref.urgency, ref.urgency))}</b> - {inline(ref.where)}, "
+                         f"{inline(_lower_first(ref.timeframe))}. Do not massage until the client has been "
+                         "assessed (lesson 4).</p><p><i>Once cleared by their doctor:</i> " + inline(c.what_to_do)
+                         + "</p>")
+        else:
+            parts = [f"<p>{verdict} {esc(c.name)} is {kind}.</p>", f"<p>{inline(c.what_to_do)}</p>"]
+            if ref is not None and item.action == "postpone_and_refer":
+                parts.append(f"<p>Referral: <b>{esc(URGENCY_MARK.get(ref.urgency, ref.urgency))}</b> - "
+                             f"{inline(ref.where)}, {inline(_lower_first(ref.timeframe))}.</p>")
+        parts.append(f"<p><i>Why:</i> {inline(c.why)}</p>")
         extra = []
         if c.excluded_techniques:
             extra.append("Leave out: " + esc(", ".join(self.course.techniques[t].name for t in c.excluded_techniques)))
@@ -583,10 +658,9 @@ class ContraindicationSorter(W.VBox):
             extra.append("Position: " + esc((c.position or "").replace("_", "-")) +
                          (" (not " + esc(" or ".join(p.replace("_", "-") for p in c.positions_excluded)) + ")"
                           if c.positions_excluded else ""))
-        self.feedback.value = feedback_html(
-            f"<p>{verdict} {esc(c.name)} is a <b>{esc(c.category)}</b> "
-            f"{'contraindication' if c.category != 'caution' else 'caution'}.</p><p>{inline(c.what_to_do)}</p>"
-            f"<p><i>Why:</i> {inline(c.why)}</p>" + (f"<p>{'; '.join(extra)}</p>" if extra else ""))
+        if extra:
+            parts.append(f"<p>{'; '.join(extra)}{' (once cleared)' if item.red_flag_first else ''}</p>")
+        self.feedback.value = feedback_html("".join(parts))
         return right
 
 
@@ -627,6 +701,6 @@ def self_care_chooser(course=None) -> SelfCareChooser:
 
 
 __all__ = ["IrritabilityClassifier", "irritability_classifier", "SessionPlanner", "session_planner",
-           "ContraindicationSorter", "contraindication_sorter", "SelfCareChooser", "self_care_chooser",
+           "ContraindicationSorter", "contraindication_sorter", "sorter_items", "SorterItem", "SelfCareChooser", "self_care_chooser",
            "plan_html", "diff_html", "indicator_table", "dosage_table", "stop_rule_table",
            "contraindication_table", "stretch_table", "evidence_table", "EXAMPLES"]
