@@ -57,6 +57,11 @@ def test_config_binds_localhost_and_avoids_the_kernel_traps(tmp_path):
     c, _ns = _load_config(tmp_path, SCIATICA_LEAN_SINGLEUSER="0")
     assert Path(c.Spawner.cmd[-1]).name == "jupyterhub-singleuser" and Path(c.Spawner.cmd[-1]).exists()
     assert "services" not in c.JupyterHub                                 # no API token unless asked for
+    # idle kernels are shut after 30 minutes, a lesson left open in its tab too; never a busy one
+    for arg in ("cull_idle_timeout=1800", "cull_connected=True", "cull_busy=False"):
+        assert f"--MappingKernelManager.{arg}" in c.Spawner.args
+    c, _ns = _load_config(tmp_path, SCIATICA_KERNEL_CULL_IDLE="0")
+    assert "--MappingKernelManager.cull_idle_timeout=0" in c.Spawner.args   # switched off
 
 
 def test_student_environment_is_per_student_and_short(tmp_path):
@@ -179,6 +184,7 @@ def hub(tmp_path_factory):
     h = localhub.Hub(state, singleuser_args="--LabApp.expose_app_in_browser=True")
     try:
         h.start()
+        h.wait_figures()       # as when an instructor starts the hub before the class arrives
         yield h
     finally:
         cleanup = h.stop()
@@ -271,10 +277,14 @@ def test_simulated_class_has_no_failures(simulated):
     assert len(simulated.results) == N
 
 
-def test_every_student_ran_the_case_clinic_and_got_feedback(simulated):
+def test_every_student_worked_through_three_lessons_following_the_pages_next_link(simulated):
+    path = ["01_sciatic_nerve_path.ipynb", "02_root_levels.ipynb", "03_assessment_reasoning.ipynb"]
     for r in simulated.results:
-        assert r.notebook == "08_case_clinic.ipynb", r
-        assert r.cells >= 10 and r.comms_opened > 50        # the lesson's widgets really opened over the comms
+        assert [lr.notebook for lr in r.lessons] == path, r
+        assert [lr.next_link for lr in r.lessons[:-1]] == path[1:]
+        for lr in r.lessons:
+            assert lr.cells >= 8 and lr.comms_opened > 20       # the lesson's widgets really opened over the comms
+            assert lr.feedback_s is not None and lr.feedback_s < 120
         assert r.first_feedback_s is not None and r.first_feedback_s < 120
         assert r.case and "/" in r.case_score
 
@@ -294,7 +304,7 @@ def test_hand_ins_and_class_report(simulated, hub):
 def test_progress_lives_in_each_students_home(simulated, hub):
     for r in simulated.results:
         home = hub.home(r.name)
-        assert (home / "course" / "08_case_clinic.ipynb").exists()
+        assert (home / "course" / "03_assessment_reasoning.ipynb").exists()
         assert not (home / "course" / "instructor").exists()
         assert any((home / ".sciatica-course").iterdir()), f"no progress store in {home}"
 
@@ -303,6 +313,10 @@ def test_figures_are_measured(simulated):
     f = simulated.figures()
     assert f["hub_api_ms"]["calls"] > N and f["hub_api_ms"]["p95"] is not None
     assert f["server_rss_mb"] and f["kernel_rss_mb"] and f["student_pss_mb"]
+    # the page leaves each lesson open in its tab: three kernels; closing the lessons left (or the culler) leaves one
+    assert f["kernels_alive"] == {"median": 3, "max": 3}
+    assert f["after_closing"]["kernels_alive"] == {"median": 1, "max": 1}
+    assert f["after_closing"]["kernel_rss_mb"]["max"] < f["kernel_rss_mb"]["median"]
     if os.geteuid() == 0:                          # physical pages are visible to root only
         assert f["student_distinct_mb"]["median"] <= f["student_rss_mb"]["median"]
 

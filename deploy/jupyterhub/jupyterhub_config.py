@@ -57,6 +57,8 @@ RUNTIME_ROOT = Path(os.environ.get("SCIATICA_HUB_RUNTIME_ROOT") or "/tmp/sciatic
 COURSE_FOLDER = "course"          # ~/course/ in each student's home
 NICE_STUDENTS = int(os.environ.get("SCIATICA_HUB_NICE_STUDENTS", "5"))   # students' servers below the hub
 PROGRESS_FOLDER = ".sciatica-course"
+# idle kernels are shut after this many seconds (see singleuser_args); 0 switches culling off
+KERNEL_CULL_IDLE = int(os.environ.get("SCIATICA_KERNEL_CULL_IDLE", "1800"))
 SOCKET_PATH_LIMIT = 107           # Linux sun_path
 # the longest IPC socket name jupyter_client makes inside the runtime dir: kernel-<uuid4>-ipc-<port>
 _IPC_NAME = "kernel-" + "x" * 36 + "-ipc-65535"
@@ -229,9 +231,14 @@ def singleuser_args() -> list:
         "--LabApp.extension_manager=readonly",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        # a forgotten kernel should not hold memory all afternoon
-        "--MappingKernelManager.cull_idle_timeout=3600",
-        "--MappingKernelManager.cull_interval=300",
+        # A lesson left open in its tab keeps its kernel (the Next link opens the next lesson in a new tab): by lesson
+        # 9 that was ten kernels per student. A kernel nobody has used for KERNEL_CULL_IDLE seconds (no cell run, no
+        # widget clicked) is shut, open tab or not; a busy kernel never is. A student back after that long finds
+        # the lesson's kernel restarted: progress is in the progress store, Run All brings the widgets back.
+        f"--MappingKernelManager.cull_idle_timeout={KERNEL_CULL_IDLE}",
+        f"--MappingKernelManager.cull_interval={max(1, min(300, KERNEL_CULL_IDLE // 3))}",
+        "--MappingKernelManager.cull_connected=True",
+        "--MappingKernelManager.cull_busy=False",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")

@@ -6,14 +6,19 @@
 ``serve`` starts JupyterHub (deploy/jupyterhub/jupyterhub_config.py) on 127.0.0.1, prints the URL and the shared
 class password, and runs until Ctrl+C. State (accounts, student homes, hand-ins) stays in deploy/jupyterhub/_run/class.
 
-``simulate`` starts a fresh hub in a temporary folder and plays a class: it creates N students through the REST API
-in one POST, starts their servers concurrently from threads, and for every student, as soon as their server is ready,
-runs the case clinic notebook's code cells through a kernel on THEIR server (the widgets' comms open in this client
-as they would in a browser), clicks an answer the way the browser does (a comm message) and waits for the feedback,
-plays a case through the engine, and hands in a progress export into the shared hand-in folder. Then it builds the
-class report from the hand-ins and prints: spawn time, time to every student's first feedback, hub API latency
-(median, p95), memory per student (server + kernel), failures; finally it stops the hub and checks that no process
-of the class is left.
+``simulate`` starts a fresh hub in a temporary folder, waits for it to draw the lesson figures into the class's
+figure store (as it has when an instructor starts it before class), and plays a class: it creates N students through
+the REST API in one POST and starts their servers concurrently from threads. Each student then works through a path
+of lessons in a row (three from lesson 1 by default): open the lesson (a session, as JupyterLab opens a notebook),
+run its code cells through a kernel on THEIR server (the widgets' comms open in this client as they would in a
+browser), answer the first question the way the browser does (a comm message) and wait for the feedback, then move
+on as the page does - its "Next" link, which opens the next lesson in a new tab while the one left stays open with
+its kernel (``--navigation close``: the student closes it and its kernel is shut). At the end each hands in a
+progress export (a case played through the engine) and leaves, kernels as they are. Then it builds the class report
+from the hand-ins and prints: spawn time, time to the first feedback in each lesson, hub API latency (median, p95),
+kernels alive and memory per student at the end of the path, then again after the lessons left are closed (what
+closing their tabs or the idle-kernel culler does), failures; finally it stops the hub and checks that no process of
+the class is left.
 
 configurable-http-proxy comes from npm: it is installed on first use into deploy/jupyterhub/_run/proxy (git-ignored).
 The class itself needs no network.
@@ -47,6 +52,8 @@ PROXY_BIN = PROXY_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
 PROXY_SPEC = "configurable-http-proxy@^5"
 SERVICE = "class-sim"
 LESSON_PREFERENCE = ("08_case_clinic.ipynb", "00_start_here.ipynb")
+PATH_START = "01_sciatic_nerve_path.ipynb"     # the simulated sitting: three lessons in a row from here
+PATH_LESSONS = 3
 
 
 class HubError(RuntimeError):
@@ -148,6 +155,19 @@ class Hub:
             time.sleep(0.2)
         raise HubError(f"JupyterHub did not answer at {self.url}/hub/api/ within {timeout:.0f} s ({last}); "
                        f"see {self.log_path}")
+
+    def wait_figures(self, timeout: float = 180) -> Optional[float]:
+        """Wait until the hub's background ``sciatica-course figures`` (started with the hub) has filled the class's
+        figure store, as it has when an instructor starts the hub before the class arrives. Returns the seconds
+        waited, or None if it did not finish in time (students then draw what is missing themselves)."""
+        log = self.state / "figures.log"
+        t = time.monotonic()
+        while time.monotonic() - t < timeout:
+            text = log.read_text(errors="replace") if log.exists() else ""
+            if " figures in " in text:
+                return round(time.monotonic() - t, 1)
+            time.sleep(0.5)
+        return None
 
     def log_tail(self, n: int = 30) -> str:
         try:
@@ -254,12 +274,26 @@ class Api:
 
 
 @dataclass
+class LessonRun:
+    """One lesson on a student's path: opened (a session, as JupyterLab opens a notebook), run, answered."""
+    notebook: str
+    started_s: float                            # class start -> the student opened this lesson
+    feedback_s: Optional[float] = None          # lesson opened -> the feedback of its first answer on screen
+    cells: int = 0
+    comms_opened: int = 0
+    next_link: str = ""                         # the lesson the page's "Next" link leads to
+    session_id: str = ""
+    kernel_id: str = ""
+
+
+@dataclass
 class StudentResult:
     name: str
     ok: bool = False
     stage: str = "created"
     error: str = ""
-    notebook: str = ""
+    notebook: str = ""                          # the last lesson of the path (where the student stops)
+    lessons: list = field(default_factory=list)   # LessonRun per lesson, in order
     spawn_s: Optional[float] = None            # class start -> server ready
     first_feedback_s: Optional[float] = None   # class start -> feedback of their first answer on screen
     cells: int = 0
@@ -267,6 +301,8 @@ class StudentResult:
     case: str = ""
     case_score: str = ""
     handed_in: str = ""
+    # memory at the end of the path, kernels left as the student left them
+    kernels_alive: Optional[int] = None
     server_rss_mb: Optional[float] = None
     kernel_rss_mb: Optional[float] = None
     student_pss_mb: Optional[float] = None
@@ -274,12 +310,20 @@ class StudentResult:
     student_distinct_mb: Optional[float] = None  # server + kernels, every physical page counted once
     server_cpu_s: Optional[float] = None       # CPU seconds used so far (start, lesson, hand-in)
     kernel_cpu_s: Optional[float] = None
+    # the same after the kernels of the lessons the student has left are shut (closing a tab, or the idle culler)
+    closed: dict = field(default_factory=dict)
 
     @property
     def rss_total_mb(self) -> Optional[float]:
         if self.server_rss_mb is None:
             return None
         return round(self.server_rss_mb + (self.kernel_rss_mb or 0), 1)
+
+    @property
+    def lesson_feedback_max_s(self) -> Optional[float]:
+        """The longest wait, over the path, from opening a lesson to the feedback of its first answer."""
+        waits = [lr.feedback_s for lr in self.lessons if lr.feedback_s is not None]
+        return round(max(waits), 1) if waits else None
 
 
 # the student's hand-in: plays a case through the engine, then exports progress into the hand-in folder
@@ -340,6 +384,7 @@ class KernelClient:
         self.updates: list = []      # (time, comm_id, state)
         self.stdout: list = []
         self.stderr: list = []       # anything on stderr would be on the student's screen
+        self.html: list = []         # HTML outputs (display_data / execute_result): the Next link is one
 
     def close(self):
         try:
@@ -373,6 +418,8 @@ class KernelClient:
                 self.updates.append((time.monotonic(), content["comm_id"], state))
         elif kind == "stream":
             (self.stdout if content.get("name") == "stdout" else self.stderr).append(content.get("text", ""))
+        elif kind in ("display_data", "execute_result"):
+            self.html.append(content.get("data", {}).get("text/html", ""))
         return msg
 
     def _send_wait(self, msg: dict, deadline: float) -> dict:
@@ -445,6 +492,17 @@ def _is_feedback(cid, state) -> bool:
     return "sc-feedback" in str(state.get("value", ""))
 
 
+_LESSON_LINK = re.compile(r"""href=["']((?:\./)?\d\d_[A-Za-z0-9_]+\.ipynb)["']""")
+
+
+def next_link(kc: "KernelClient") -> str:
+    """The lesson the page's "Next" link leads to: the last lesson link among the lesson's outputs (an HTML output,
+    or a widget's HTML value), as a student sees it at the end of the lesson."""
+    texts = list(kc.html) + [str(state.get("value", "")) for state in kc.comms.values()]
+    found = [m for t in texts for m in _LESSON_LINK.findall(t)]
+    return found[-1].removeprefix("./") if found else ""
+
+
 def pick_notebook(course_dir: Path) -> Optional[str]:
     for name in LESSON_PREFERENCE:
         if (course_dir / name).exists():
@@ -483,9 +541,58 @@ def wait_until_ready(api: Api, user: str, deadline: float) -> None:
         time.sleep(1)
 
 
-def run_student(api: Api, user: str, index: int, t0: float, timeout: float) -> StudentResult:
+def run_lesson(api: Api, user: str, notebook: str, t0: float, timeout: float) -> tuple:
+    """Open ``notebook`` as JupyterLab does (a session starts its kernel), run its cells as Run All does, answer the
+    first question as soon as it is on screen and wait for its feedback. Returns (LessonRun, KernelClient)."""
+    run = LessonRun(notebook=notebook, started_s=round(time.monotonic() - t0, 1))
+    opened = time.monotonic()
+    r = api.server(user, "GET", f"/api/contents/course/{notebook}", timeout=timeout)
+    if r.status_code == 404:
+        raise HubError(f"no {notebook} in ~/course of {user}")
+    r.raise_for_status()
+    cells = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+             for c in r.json()["content"]["cells"] if c["cell_type"] == "code"]
+    sess = api.server(user, "POST", "/api/sessions", timeout=timeout, json={
+        "path": f"course/{notebook}", "name": notebook, "type": "notebook", "kernel": {"name": "python3"}})
+    sess.raise_for_status()
+    run.session_id, run.kernel_id = sess.json()["id"], sess.json()["kernel"]["id"]
+    kc = KernelClient(api, user, run.kernel_id, timeout=timeout)
+    try:
+        kc.wait_ready(timeout)
+        for i, code in enumerate(cells):
+            if not code.strip():
+                continue
+            try:
+                kc.execute(code, timeout=timeout)
+            except RuntimeError as e:
+                raise RuntimeError(f"cell {i + 1} of {notebook}: {e}") from None
+            run.cells += 1
+            button = _answer_button(kc.comms) if run.feedback_s is None else None
+            if button:   # the student answers the first question as soon as it is on screen
+                since = len(kc.updates)
+                kc.click(button)
+                run.feedback_s = round(kc.wait_update(_is_feedback, since, timeout=timeout) - opened, 2)
+        run.comms_opened = len(kc.comms)
+        if run.feedback_s is None:
+            raise HubError(f"{notebook} showed no answer button to click")
+        if kc.stderr:
+            raise HubError(f"{notebook} showed error output: {''.join(kc.stderr)[:300]}")
+        run.next_link = next_link(kc)
+    except BaseException:
+        kc.close()
+        raise
+    return run, kc
+
+
+def run_student(api: Api, user: str, index: int, t0: float, timeout: float, start: str = PATH_START,
+                lessons: int = PATH_LESSONS, navigation: str = "tab") -> StudentResult:
+    """One student's sitting: their server starts; they open ``start`` and work through ``lessons`` lessons in a row,
+    moving on as the page does (its "Next" link); at the end they hand in. ``navigation``: "tab" - the next lesson
+    opens in a new tab and the one left stays open with its kernel (what the page does today); "close" - the student
+    closes the lesson they leave and its kernel is shut (JupyterLab's shut-down-on-close). Kernels are then left as
+    the student leaves them (their websockets close, as when the laptop lid closes)."""
     res = StudentResult(name=user)
-    kc = None
+    clients: list = []
     try:
         res.stage = "spawn"
         r = api.hub_api("POST", f"/users/{user}/server", timeout=timeout)
@@ -494,50 +601,28 @@ def run_student(api: Api, user: str, index: int, t0: float, timeout: float) -> S
         wait_until_ready(api, user, t0 + timeout)
         res.spawn_s = time.monotonic() - t0
 
-        res.stage = "open lesson"
-        listing = api.server(user, "GET", "/api/contents/course", timeout=timeout)
-        listing.raise_for_status()
-        names = {item["name"] for item in listing.json()["content"]}
-        res.notebook = next((n for n in LESSON_PREFERENCE if n in names), "")
-        if not res.notebook:
-            raise HubError(f"no course notebook in ~/course of {user} (found {sorted(names)[:5]})")
-        nb = api.server(user, "GET", f"/api/contents/course/{res.notebook}", timeout=timeout).json()["content"]
-        cells = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                 for c in nb["cells"] if c["cell_type"] == "code"]
-        sess = api.server(user, "POST", "/api/sessions", timeout=timeout, json={
-            "path": f"course/{res.notebook}", "name": res.notebook, "type": "notebook",
-            "kernel": {"name": "python3"}})
-        sess.raise_for_status()
-        kernel_id = sess.json()["kernel"]["id"]
-
-        res.stage = "run cells"
-        kc = KernelClient(api, user, kernel_id, timeout=timeout)
-        kc.wait_ready(timeout)
-        clicked = False
-        for i, code in enumerate(cells):
-            if not code.strip():
-                continue
-            try:
-                kc.execute(code, timeout=timeout)
-            except RuntimeError as e:
-                raise RuntimeError(f"cell {i + 1} of {res.notebook}: {e}") from None
-            res.cells += 1
-            button = _answer_button(kc.comms) if not clicked else None
-            if button:   # the student answers the first question as soon as it is on screen
-                res.stage = "first answer"
-                since = len(kc.updates)
-                kc.click(button)
-                at = kc.wait_update(_is_feedback, since, timeout=60)
-                res.first_feedback_s = at - t0
-                clicked = True
-                res.stage = "run cells"
-        res.comms_opened = len(kc.comms)
-        if not clicked:
-            raise HubError(f"{res.notebook} showed no answer button to click")
-        if kc.stderr:
-            raise HubError(f"{res.notebook} showed error output: {''.join(kc.stderr)[:300]}")
+        notebook = start
+        for n in range(lessons):
+            res.stage = f"lesson {n + 1} ({notebook})"
+            run, kc = run_lesson(api, user, notebook, t0, timeout)
+            clients.append(kc)
+            res.lessons.append(run)
+            res.notebook = notebook
+            res.cells += run.cells
+            res.comms_opened += run.comms_opened
+            if res.first_feedback_s is None:
+                res.first_feedback_s = run.started_s + run.feedback_s
+            if n + 1 == lessons:
+                break
+            if not run.next_link:
+                raise HubError(f"{notebook} showed no link to a next lesson")
+            if navigation == "close":   # the student closes the lesson they leave; the lab shuts its kernel
+                kc.close()
+                api.server(user, "DELETE", f"/api/sessions/{run.session_id}", timeout=timeout).raise_for_status()
+            notebook = run.next_link
 
         res.stage = "hand in"
+        kc = clients[-1]
         kc.stdout.clear()
         kc.execute(HANDIN_CODE.replace("{VARIANT}", str(index)), timeout=timeout)
         line = next((s for s in "".join(kc.stdout).splitlines() if s.startswith("SCIATICA-HANDIN ")), None)
@@ -550,9 +635,27 @@ def run_student(api: Api, user: str, index: int, t0: float, timeout: float) -> S
     except Exception as e:
         res.error = f"{type(e).__name__}: {e}"[:500]
     finally:
-        if kc is not None:
+        for kc in clients:
             kc.close()
     return res
+
+
+def close_left_lessons(api: Api, res: StudentResult, timeout: float) -> int:
+    """Shut the kernels of every lesson but the last (what closing those tabs, or the idle culler, does).
+    Returns how many were shut."""
+    shut = 0
+    for run in res.lessons[:-1]:
+        r = api.server(res.name, "DELETE", f"/api/sessions/{run.session_id}", timeout=timeout)
+        shut += r.status_code == 204
+    return shut
+
+
+def kernels_alive(api: Api, user: str, timeout: float = 60) -> Optional[int]:
+    try:
+        r = api.server(user, "GET", "/api/kernels", timeout=timeout)
+        return len(r.json()) if r.ok else None
+    except Exception:
+        return None
 
 
 # ----------------------------------------------------------------------------------------------- measuring
@@ -599,39 +702,44 @@ def distinct_mb(pids) -> Optional[float]:
     return round(len(union) * 4096 / 1e6, 1)
 
 
-def measure_memory(hub: Hub, results: list) -> None:
-    """RSS of each student's single-user server and its kernels; PSS/USS too (shared pages split fairly)."""
+def memory_snapshot(hub: Hub) -> dict:
+    """Per student: RSS of the single-user server and its kernels, PSS/USS (shared pages split fairly), the distinct
+    pages of the whole group, the number of kernels and CPU seconds so far."""
     import psutil
 
-    by_user = {}
+    out = {}
     for p in hub.processes():
         try:
             cmd = " ".join(p.cmdline())
-            if "jupyterhub-singleuser" in cmd or "sciatica_singleuser" in cmd:
-                by_user[p.environ().get("JUPYTERHUB_USER")] = p
+            if not ("jupyterhub-singleuser" in cmd or "sciatica_singleuser" in cmd):
+                continue
+            user = p.environ().get("JUPYTERHUB_USER")
+            kids = p.children(recursive=True)
+            s, ks = p.memory_full_info(), [k.memory_full_info() for k in kids]
+            cs = p.cpu_times()
+            out[user] = {
+                "kernels": len(kids), "server_rss_mb": round(s.rss / 1e6, 1),
+                "kernel_rss_mb": round(sum(k.rss for k in ks) / 1e6, 1),
+                "student_pss_mb": round((s.pss + sum(k.pss for k in ks)) / 1e6, 1),
+                "student_uss_mb": round((s.uss + sum(k.uss for k in ks)) / 1e6, 1),
+                "student_distinct_mb": distinct_mb([p.pid] + [k.pid for k in kids]),
+                "server_cpu_s": round(cs.user + cs.system, 2),
+                "kernel_cpu_s": round(sum(sum(k.cpu_times()[:2]) for k in kids), 2)}
         except psutil.Error:
             continue
+    return out
+
+
+def measure_memory(hub: Hub, results: list) -> None:
+    """Memory at the end of the path, kernels as the students left them (into each StudentResult)."""
+    snap = memory_snapshot(hub)
     for res in results:
-        server = by_user.get(res.name)
-        if server is None:
-            continue
-        try:
-            kids = server.children(recursive=True)
-            s = server.memory_full_info()
-            ks = [k.memory_full_info() for k in kids]
-        except psutil.Error:
-            continue
-        res.server_rss_mb = round(s.rss / 1e6, 1)
-        res.kernel_rss_mb = round(sum(k.rss for k in ks) / 1e6, 1)
-        res.student_pss_mb = round((s.pss + sum(k.pss for k in ks)) / 1e6, 1)
-        res.student_uss_mb = round((s.uss + sum(k.uss for k in ks)) / 1e6, 1)
-        res.student_distinct_mb = distinct_mb([server.pid] + [k.pid for k in kids])
-        try:
-            cs = server.cpu_times()
-            res.server_cpu_s = round(cs.user + cs.system, 2)
-            res.kernel_cpu_s = round(sum(sum(k.cpu_times()[:2]) for k in kids), 2)
-        except psutil.Error:
-            pass
+        m = snap.get(res.name)
+        if m:
+            res.kernels_alive = m["kernels"]
+            for k, v in m.items():
+                if k != "kernels":
+                    setattr(res, k, v)
 
 
 def _pct(values, q):
@@ -685,6 +793,7 @@ class ClassResult:
     hub_cpu_s: Optional[float] = None         # CPU seconds the hub spent on this class
     proxy_cpu_s: Optional[float] = None
     load_average: tuple = ()                  # of this machine before and after: other work skews the timings
+    path: dict = field(default_factory=dict)  # start, lessons, navigation
     report: dict = field(default_factory=dict)
     cleanup: dict = field(default_factory=dict)
     wall_s: float = 0.0
@@ -695,20 +804,40 @@ class ClassResult:
 
     def figures(self) -> dict:
         ok = [r for r in self.results if r.ok]
-        def stat(attr):
-            vals = [getattr(r, attr) for r in self.results if getattr(r, attr) is not None]
+        def stat(attr, of=None):
+            vals = [(of(r) if of else getattr(r, attr)) for r in self.results]
+            vals = [v for v in vals if v is not None]
             if not vals:
                 return None
             return {"median": round(statistics.median(vals), 1), "max": round(max(vals), 1)}
+
+        def closed(key):
+            return stat(key, lambda r: (r.closed or {}).get(key) if key != "student_rss_mb" else (
+                round(r.closed["server_rss_mb"] + r.closed["kernel_rss_mb"], 1) if r.closed else None))
+
+        per_lesson = {}
+        for r in self.results:
+            for i, lr in enumerate(r.lessons):
+                if lr.feedback_s is not None:
+                    per_lesson.setdefault(f"{i + 1}. {lr.notebook}", []).append(lr.feedback_s)
         return {
-            "students": self.students, "ok": len(ok), "failures": len(self.failures),
+            "students": self.students, "ok": len(ok), "failures": len(self.failures), "path": self.path,
+            "lessons_per_student": stat("lessons", lambda r: len(r.lessons)),
             "spawn_s": stat("spawn_s"), "first_feedback_s": stat("first_feedback_s"),
+            "lesson_feedback_s": stat("lesson_feedback_max_s"),
+            "lesson_feedback_by_lesson_s": {k: {"median": round(statistics.median(v), 1), "max": round(max(v), 1),
+                                                "students": len(v)} for k, v in per_lesson.items()},
+            "kernels_alive": stat("kernels_alive"),
             "hub_api_ms": {"calls": self.api_calls, "median": self.api_median_ms, "p95": self.api_p95_ms,
                            "by_kind": self.api_by_kind},
             "server_rss_mb": stat("server_rss_mb"), "kernel_rss_mb": stat("kernel_rss_mb"),
             "student_rss_mb": stat("rss_total_mb"), "student_pss_mb": stat("student_pss_mb"),
             "student_uss_mb": stat("student_uss_mb"), "student_distinct_mb": stat("student_distinct_mb"),
             "server_cpu_s": stat("server_cpu_s"), "kernel_cpu_s": stat("kernel_cpu_s"),
+            "after_closing": {"kernels_alive": closed("kernels"), "student_rss_mb": closed("student_rss_mb"),
+                              "kernel_rss_mb": closed("kernel_rss_mb"), "student_pss_mb": closed("student_pss_mb"),
+                              "student_uss_mb": closed("student_uss_mb"),
+                              "student_distinct_mb": closed("student_distinct_mb")},
             "hub_rss_mb": self.hub_rss_mb, "proxy_rss_mb": self.proxy_rss_mb,
             "hub_cpu_s": self.hub_cpu_s, "proxy_cpu_s": self.proxy_cpu_s,
             "load_average": self.load_average,
@@ -721,8 +850,9 @@ class ClassResult:
 
 
 def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
-              report: bool = True, figures: bool = True, progress=None) -> ClassResult:
-    """Play a class of ``n`` students on a running hub (see the module docstring)."""
+              report: bool = True, figures: bool = True, progress=None, start: str = PATH_START,
+              lessons: int = PATH_LESSONS, navigation: str = "tab") -> ClassResult:
+    """Play a class of ``n`` students on a running hub (see the module docstring and :func:`run_student`)."""
     import psutil
 
     say = progress or (lambda *_: None)
@@ -731,7 +861,7 @@ def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
     lock = threading.Lock()
     api = Api(hub, latencies, lock, by_kind)
     users = [f"{prefix}-{i + 1:02d}" for i in range(n)]
-    result = ClassResult(students=n)
+    result = ClassResult(students=n, path={"start": start, "lessons": lessons, "navigation": navigation})
     load0 = os.getloadavg()[0]
     try:
         hub_cpu0 = sum(psutil.Process(hub.proc.pid).cpu_times()[:2])
@@ -746,10 +876,10 @@ def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
 
     def one(i_user):
         i, user = i_user
-        res = run_student(Api(hub, latencies, lock, by_kind), user, i, t0, timeout)
+        res = run_student(Api(hub, latencies, lock, by_kind), user, i, t0, timeout, start, lessons, navigation)
         say(f"  {user}: {'ok' if res.ok else 'FAILED at ' + res.stage + ': ' + res.error}"
-            + (f" (server {res.spawn_s:.1f} s, first feedback {res.first_feedback_s:.1f} s)"
-               if res.ok else ""))
+            + (f" (server {res.spawn_s:.1f} s; feedback after opening each lesson "
+               + ", ".join(f"{lr.feedback_s:.1f}" for lr in res.lessons) + " s)" if res.ok else ""))
         return res
 
     stop_probe = threading.Event()
@@ -775,7 +905,20 @@ def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
     fb = [r.first_feedback_s for r in result.results if r.first_feedback_s is not None]
     result.all_ready_s = round(max(ready), 1) if ready else None
     result.all_feedback_s = round(max(fb), 1) if fb else None
-    measure_memory(hub, result.results)
+    measure_memory(hub, result.results)      # the end of the path, kernels as the students left them
+    if any(len(r.lessons) > 1 and r.kernels_alive and r.kernels_alive > 1 for r in result.results):
+        # then as if each student had closed the lessons they left (or the idle culler had come by)
+        api_close = Api(hub, latencies, lock, by_kind)
+        with ThreadPoolExecutor(max_workers=min(n, 8)) as closer:
+            list(closer.map(lambda r: close_left_lessons(api_close, r, timeout), result.results))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            snap = memory_snapshot(hub)
+            if all(m["kernels"] <= 1 for m in snap.values()):
+                break
+            time.sleep(0.5)
+        for r in result.results:
+            r.closed = snap.get(r.name, {})
     try:
         hub_proc = psutil.Process(hub.proc.pid)
         result.hub_rss_mb = round(hub_proc.memory_info().rss / 1e6, 1)
@@ -802,21 +945,36 @@ def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
 def format_figures(result: ClassResult) -> str:
     f = result.figures()
     def ms(d, unit="s"):
-        return "-" if not d else f"median {d['median']} {unit}, max {d['max']} {unit}"
+        return "-" if not d else f"median {d['median']:g}{' ' + unit if unit else ''}, max {d['max']:g}{' ' + unit if unit else ''}"
     lines = [
         f"students                      {f['students']} ({f['ok']} ok, {f['failures']} failed)",
+        f"path                          {f['path'].get('lessons')} lessons in a row from {f['path'].get('start')}, "
+        f"moving on by the page's Next link; lessons left: {f['path'].get('navigation')} "
+        f"({'left open in their tabs' if f['path'].get('navigation') == 'tab' else 'closed, kernel shut'})",
         f"create users (one POST)       {result.create_users_s} s",
         f"server ready after start      {ms(f['spawn_s'])} (all ready at {result.all_ready_s} s)",
         f"first feedback after start    {ms(f['first_feedback_s'])} (every student by {result.all_feedback_s} s)",
+        f"first feedback in each lesson {ms(f['lesson_feedback_s'])} (after opening it; worst lesson per student)",
+        *(f"  {k:34s}median {v['median']} s, max {v['max']} s ({v['students']} students)"
+          for k, v in f["lesson_feedback_by_lesson_s"].items()),
         f"hub API latency               median {f['hub_api_ms']['median']} ms, p95 {f['hub_api_ms']['p95']} ms "
         f"({f['hub_api_ms']['calls']} calls)",
         *(f"  {k:28s}{v['calls']:4d} calls, median {v['median_ms']} ms, p95 {v['p95_ms']} ms"
           for k, v in f["hub_api_ms"]["by_kind"].items()),
-        f"memory per student, RSS       server {ms(f['server_rss_mb'], 'MB')}; kernel {ms(f['kernel_rss_mb'], 'MB')}",
+        "memory per student at the end of the path, kernels as the student left them:",
+        f"kernels alive per student     {ms(f['kernels_alive'], '')}",
+        f"memory per student, RSS       server {ms(f['server_rss_mb'], 'MB')}; kernels {ms(f['kernel_rss_mb'], 'MB')}",
         f"                              server + kernel {ms(f['student_rss_mb'], 'MB')}",
         f"memory per student, PSS       {ms(f['student_pss_mb'], 'MB')} (shared libraries split between students)",
         f"memory per student, USS       {ms(f['student_uss_mb'], 'MB')} (private to the student)",
         f"memory per student, distinct  {ms(f['student_distinct_mb'], 'MB')} (server + kernel, each page once: a pod)",
+        *([] if not f["after_closing"]["kernels_alive"] else [
+            "after the lessons left are closed (their kernels shut: closing the tab, or the idle culler):",
+            f"kernels alive per student     {ms(f['after_closing']['kernels_alive'], '')}",
+            f"memory per student, RSS       kernels {ms(f['after_closing']['kernel_rss_mb'], 'MB')}; "
+            f"server + kernel {ms(f['after_closing']['student_rss_mb'], 'MB')}",
+            f"memory per student, USS       {ms(f['after_closing']['student_uss_mb'], 'MB')}",
+            f"memory per student, distinct  {ms(f['after_closing']['student_distinct_mb'], 'MB')}"]),
         f"CPU per student (so far)      server {ms(f['server_cpu_s'], 's')}; kernel {ms(f['kernel_cpu_s'], 's')}",
         f"hub and proxy (fixed)         hub {f['hub_rss_mb']} MB, proxy {f['proxy_rss_mb']} MB RSS; "
         f"CPU for this class: hub {f['hub_cpu_s']} s, proxy {f['proxy_cpu_s']} s",
@@ -894,7 +1052,11 @@ def cmd_simulate(args) -> int:
         t = time.monotonic()
         hub.start()
         print(f"hub up at {hub.url} in {time.monotonic() - t:.1f} s", flush=True)
-        result = run_class(hub, n, timeout=args.timeout, progress=lambda s: print(s, flush=True))
+        waited = hub.wait_figures()
+        print(f"class figure store filled {waited} s later" if waited is not None else
+              "the class figure store was not filled in 180 s: students draw what is missing", flush=True)
+        result = run_class(hub, n, timeout=args.timeout, progress=lambda s: print(s, flush=True),
+                           start=args.start, lessons=args.lessons, navigation=args.navigation)
     except HubError as e:
         print(f"error: {e}", file=sys.stderr)
     except KeyboardInterrupt:
@@ -936,6 +1098,12 @@ def main(argv=None) -> int:
     p.add_argument("--students", type=int, default=40)
     p.add_argument("--timeout", type=float, default=300, help="seconds each student may wait for any one step")
     p.add_argument("--keep", action="store_true", help="keep the temporary state folder")
+    p.add_argument("--start", default=PATH_START, help=f"the lesson each student opens first ({PATH_START})")
+    p.add_argument("--lessons", type=int, default=PATH_LESSONS,
+                   help=f"lessons in a row per student, following the page's Next link ({PATH_LESSONS})")
+    p.add_argument("--navigation", choices=("tab", "close"), default="tab",
+                   help="tab: a lesson left stays open in its tab with its kernel (the page today); close: the student "
+                        "closes it and its kernel is shut")
     p.set_defaults(func=cmd_simulate)
     args = parser.parse_args(argv)
     # `kill`/`timeout` (SIGTERM) ends a class like Ctrl+C does: the hub and every student's server are stopped
