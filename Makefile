@@ -1,30 +1,25 @@
-# The two commands a newcomer runs: `make lab` and `make test`. Both set up .venv on first use.
+# Thin wrappers over start.py, the one entry point that also works without make (Windows, a stock Mac):
+#   make lab   = python3 start.py         (sets up .venv the first time, opens the course)
+#   make test  = python3 start.py test    (the README's test command; .ci/run runs it)
+#   make venv  = python3 start.py setup --dev
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
 N      ?= 40
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 .PHONY: lab test venv bench class class-sim schema validate clean-venv strip
 
-$(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed (found %s)" % sys.version.split()[0])'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "== installing the course into $(VENV) (first time only, about a minute)"
-	@$(BIN)/python -m pip install -q -e ".[test,class]" 2>&1 | grep -v "is ignored: it is neither" || true
-	@$(BIN)/python -c 'import sciatica_course, jupyterlab, ipywidgets, nbval, playwright' 
-	@touch $(STAMP)
+venv:
+	@$(PYTHON) start.py setup --dev
 
-venv: $(STAMP)
-
-## make lab: open the course in JupyterLab at the start page
-lab: venv
-	$(BIN)/sciatica-course lab
+## make lab: open the course in JupyterLab at the start page (your own copy of the lessons)
+lab:
+	@$(PYTHON) start.py lab
 
 ## make test: every test (data, logic, widgets, notebooks under nbval, the browser suite, the class smoke test)
-test: venv
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider tests notebooks
+test:
+	@$(PYTHON) start.py test
 
 ## make bench: benchmarks as ratios against floors measured in the same run, then a simulated class of 40
 bench: venv

@@ -28,7 +28,8 @@ def test_overrides_are_known_jupyterlab_settings():
         props = _schema(plugin)["properties"]
         for key, value in values.items():
             assert key in props, f"{plugin} has no setting {key!r} (renamed in this JupyterLab?)"
-            assert props[key]["type"] == "boolean" and isinstance(value, bool)
+            kind = {"boolean": bool, "string": str}[props[key]["type"]]
+            assert isinstance(value, kind) and value in props[key].get("enum", [value]), (plugin, key, value)
 
 
 def test_course_config_goes_first_on_the_config_path():

@@ -105,21 +105,11 @@ def runtime_dir(username: str) -> str:
 def place_course(home: Path, notebooks: Path) -> list:
     """Copy the student notebooks into ``home/course`` where missing; never overwrite a student's copy.
 
-    Instructor notebooks (``notebooks/instructor/``) and checkpoints stay out. Returns the files copied."""
-    target = home / COURSE_FOLDER
-    copied = []
-    for src in sorted(notebooks.rglob("*")):
-        rel = src.relative_to(notebooks)
-        if not src.is_file() or rel.parts[0] in ("instructor",) or ".ipynb_checkpoints" in rel.parts:
-            continue
-        if any(part.startswith((".", "__")) for part in rel.parts):
-            continue
-        dest = target / rel
-        if dest.exists():
-            continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, dest)
-        copied.append(str(rel))
+    The same working copy as a laptop's ``sciatica-course lab`` (:func:`sciatica_course.workcopy.place`): instructor
+    notebooks and checkpoints stay out; a lesson added to the course later is added. Returns the files copied."""
+    from sciatica_course.workcopy import place
+
+    copied = place(home / COURSE_FOLDER, notebooks)
     # JupyterLab: no "get Jupyter news?" toast for a class (it also tries the network)
     setting = home / ".jupyter/lab/user-settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings"
     if not setting.exists():

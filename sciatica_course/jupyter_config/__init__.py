@@ -4,7 +4,8 @@ Put :func:`config_dir` on ``JUPYTER_CONFIG_PATH`` (``sciatica-course lab`` and t
 lesson's tab also shuts down its kernel. A student does not know kernels exist: a closed lesson should not keep a
 Python process (and its memory, on a class hub) running for the rest of the day. Nothing is lost: answers and
 progress are saved as they are given, and reopening a lesson runs it again. Lessons left open are handled by the
-server's idle-kernel culling. The student can still change this in Settings (it is a default, not a lock).
+server's idle-kernel culling. The student can still change this in Settings (it is a default, not a lock). JupyterLab also does not ask "Would you
+like to get notified about official Jupyter news?" on a student's first start (nor fetch news or check for updates).
 """
 from __future__ import annotations
 

@@ -1,0 +1,87 @@
+"""One short student session in a real browser through `sciatica-course lab` (what start.py runs): the start page
+opens from the working copy, a lesson is run, answered and saved, Ctrl+C stops everything, and the repository is
+exactly as before (git status and the notebooks' bytes). Reuses tests/browser/labkit.py; one lesson only."""
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import types
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+import labkit  # noqa: E402
+from test_start import clone_env, git_status, wait_for_line  # noqa: E402
+
+LESSON = "00_start_here.ipynb"
+
+
+def repo_snapshot() -> tuple:
+    files = sorted(p for d in ("notebooks", "data") for p in (ROOT / d).rglob("*") if p.is_file())
+    return git_status(ROOT), {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(os.name != "posix", reason="process groups")
+def test_a_browser_session_through_a_lesson_leaves_the_repository_clean(tmp_path, playwright_instance, course):
+    if not Path(labkit.CHROMIUM).exists():
+        if os.environ.get("SCIATICA_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {labkit.CHROMIUM}")
+        pytest.skip(f"Chromium not found at {labkit.CHROMIUM}")
+    import psutil
+
+    before = repo_snapshot()
+    env = clone_env(tmp_path)
+    env.pop("SCIATICA_START_REUSE_SITE", None)
+    env["SCIATICA_FIGURE_CACHE"] = str(tmp_path / "figures")
+    proc = subprocess.Popen([sys.executable, "-m", "sciatica_course", "lab", "--no-browser", "--port",
+                             str(labkit.free_port()), "--", "--LabApp.expose_app_in_browser=True"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    seen: list = []
+    browser = lab = None
+    try:
+        m = wait_for_line(proc, r"(http://127\.0\.0\.1:\d+)/lab/tree/00_start_here\.ipynb\?token=(\w+)", 180, seen)
+        base, token = m.group(1), m.group(2)
+        with urllib.request.urlopen(m.group(0), timeout=30) as page:
+            assert page.status == 200
+        browser = labkit.launch_browser(playwright_instance)
+        # Lab() opens server.url + "/lab?reset": the token goes in the query, the rest into the fragment
+        lab = labkit.Lab(browser, types.SimpleNamespace(url=f"{base}/lab?token={token}#"))
+        lab.open(LESSON)
+        report = lab.run_all(LESSON)
+        assert not report["errors"] and not report["stderr"] and not report["widget_errors"], report
+        item = next(q for q in course.quizzes if q.lesson == "start_here")
+        wrong = next(o for o in item.options if not o.correct).text.strip()
+        lab.notebook().get_by_role("button", name=wrong, exact=True).first.click()
+        feedback = lab.notebook().get_by_role("status").filter(has_text="your answer").filter(has_text=wrong)
+        lab.wait_for(feedback.first, LESSON, "feedback after an answer")
+        toasts = lab.page.locator(".Toastify__toast").all_inner_texts()
+        assert not any("news" in t for t in toasts), toasts          # no first-start question for a student
+        lab.page.evaluate("async () => { await window.jupyterapp.commands.execute('docmanager:save'); }")
+        lab.page.wait_for_timeout(500)
+        kernels = [c for c in psutil.Process(proc.pid).children(recursive=True) if "ipykernel" in " ".join(c.cmdline())]
+        assert kernels, "no kernel process found under the lab"
+    finally:
+        if lab:
+            lab.shutdown()
+        if browser:
+            browser.close()
+        os.killpg(proc.pid, signal.SIGINT)                 # Ctrl+C in the terminal
+        rc = proc.wait(60)
+        seen += proc.stdout.read().decode(errors="replace").splitlines()
+    assert rc == 0, "\n".join(seen)
+    assert "Stopped." in "\n".join(seen)
+    psutil.wait_procs(kernels, timeout=20)
+    assert not [k for k in kernels if k.is_running() and k.status() != psutil.STATUS_ZOMBIE], "a kernel outlived Ctrl+C"
+
+    mine = tmp_path / "course-home" / "lessons" / LESSON
+    assert '"output_type"' in mine.read_text(), "the lesson was not saved in the working copy"
+    assert (tmp_path / "course-home" / "progress.sqlite3").is_file()
+    assert repo_snapshot() == before, "a session in the lab changed the repository"
