@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 __all__ = ["likelihood_ratios", "post_test_probability", "odds", "probability", "Accuracy", "accuracy_rows",
-           "Interpretation", "interpret", "lr_words", "short_citation"]
+           "Interpretation", "interpret", "lr_words", "short_citation", "percent"]
 
 
 def _check_p(name: str, p: float, open_interval: bool = False) -> float:
@@ -153,11 +153,47 @@ class Interpretation:
         return self.post_test - self.pre_test
 
     def sentence(self) -> str:
+        """What the result does, in two parts that are never confused: the size of the likelihood ratio (what
+        it does to the *odds*) and the change in the *probability*, which also depends on where it started
+        (an LR+ of 5 moves 30% to 68%, but 99% only to "more than 99%")."""
         a = self.accuracy
-        return (f"With a pre-test probability of {self.pre_test:.0%}, a {self.result} {a.test_name} "
-                f"(LR{'+' if self.result == 'positive' else '−'} {self.lr:.2f} from {a.short or a.study}: "
+        sign = "+" if self.result == "positive" else "−"
+        name = a.test_name[:1].lower() + a.test_name[1:] if a.test_name[1:2].islower() else a.test_name
+        return (f"With a pre-test probability of {percent(self.pre_test)}, a {self.result} {name} "
+                f"(LR{sign} {self.lr:.2f} from {a.short or a.study}: "
                 f"{a.population[:1].lower() + a.population[1:]}) "
-                f"gives a post-test probability of {self.post_test:.0%}: {lr_words(self.lr)}.")
+                f"gives a post-test probability of {percent(self.post_test)}. {self.change_words()}")
+
+    def change_words(self) -> str:
+        """The odds change (from the LR's size) and the probability change (in percentage points), in words."""
+        size = lr_words(self.lr)
+        if size == "almost no change":
+            odds = "The likelihood ratio is close to 1: it hardly changes the odds"
+        else:
+            odds = f"The likelihood ratio multiplies the odds by {self.lr:.2f}: {size} in the odds"
+        points = round(abs(self.change) * 100)
+        if points < 2:
+            if self.pre_test >= 0.9 and self.lr >= 1:
+                prob = "but the probability was already near certain, so it barely changes"
+            elif self.pre_test <= 0.1 and self.lr <= 1:
+                prob = "but the probability was already very low, so it barely changes"
+            else:
+                prob = "and the probability barely changes"
+            joined = ", " + prob if size != "almost no change" else ", " + prob.removeprefix("but ")
+        else:
+            way = "rises" if self.change > 0 else "falls"
+            joined = f"; the probability {way} by {points} percentage points"
+        return odds + joined + "."
+
+
+def percent(p: float) -> str:
+    """A probability as a whole percentage that never claims certainty it does not have: 0.998 is
+    "more than 99%", not "100%"; 0.003 is "less than 1%"."""
+    if 0.995 <= p < 1:
+        return "more than 99%"
+    if 0 < p < 0.005:
+        return "less than 1%"
+    return f"{p:.0%}"
 
 
 def interpret(accuracy: Accuracy, result: str, pre_test: float) -> Interpretation:

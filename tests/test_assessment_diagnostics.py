@@ -80,3 +80,22 @@ def test_fagan_nomogram_has_alt_text_and_renders():
     assert html.startswith("<figure") and "alt=" in html
     assert ax.get_legend() is not None
     assert "No test result drawn" in alt_text(plot_fagan(0.5))
+
+
+def test_sentence_keeps_the_odds_and_the_probability_apart():
+    """The LR explorer said "post-test 100%: a moderate increase" from a 99% pre-test: the LR's size describes the
+    odds; the probability change is said in points, and never rounded up to certainty."""
+    from sciatica_course.diagnostics import percent
+
+    rows = [a for a in accuracy_rows(COURSE) if a.usable]
+    seated = next(a for a in rows if a.test_id == "seated_piriformis_stretch")
+    high = interpret(seated, "positive", 0.99)
+    text = high.sentence()
+    assert "100%" not in text and "more than 99%" in text
+    assert "moderate increase in the odds" in text and "already near certain" in text and "barely" in text
+    mid = interpret(seated, "positive", 0.30).sentence()
+    assert "rises by 39 percentage points" in mid
+    capra = next(a for a in rows if a.short.startswith("Capra"))
+    near_one = interpret(capra, "negative", 0.30).sentence()
+    assert "hardly changes the odds" in near_one and "falls by 3 percentage points" in near_one
+    assert percent(0.999) == "more than 99%" and percent(0.001) == "less than 1%" and percent(1.0) == "100%"

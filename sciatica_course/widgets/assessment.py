@@ -345,7 +345,7 @@ class LRExplorer(W.VBox):
         return next(a for a in self.rows if a.test_id == self.test.value and a.study == self.study.value)
 
     def update(self):
-        from ..diagnostics import interpret
+        from ..diagnostics import interpret, percent
         from ..plotting import cache
         from ..plotting.diagnostics import plot_fagan
 
@@ -359,7 +359,7 @@ class LRExplorer(W.VBox):
         rows = "".join(
             f"<tr><td style='text-align:left'>{esc(a.short)}</td><td style='text-align:left'>{esc(a.population)}</td>"
             f"<td>{a.sensitivity:.2f}</td><td>{a.specificity:.2f}</td><td>{a.lr_pos:.2f}</td><td>{a.lr_neg:.2f}</td>"
-            f"<td>{interpret(a, self.result.value, pre).post_test:.0%}</td></tr>" for a in others)
+            f"<td>{percent(interpret(a, self.result.value, pre).post_test)}</td></tr>" for a in others)
         table = ("<table><caption>The same test in each study: likelihood ratios and the post-test probability for "
                  f"a {esc(self.result.value)} result from {pre:.0%}</caption><thead><tr>"
                  "<th scope='col'>Study</th><th scope='col'>Population</th><th scope='col'>Sens.</th>"

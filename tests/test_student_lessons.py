@@ -1,0 +1,69 @@
+"""What a student lesson teaches, in the order a student meets it: a term is explained where it first appears,
+a case does not give its answer in the same paragraph, and instructors' material lives in the instructor
+notebooks (lesson 4 had "For instructors: the rules in force" in the middle of a student lesson)."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sciatica_course import load_course
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE = load_course()
+LESSONS = sorted((l for l in COURSE.lessons if not l.instructor), key=lambda l: l.number)
+
+
+def markdown(lesson) -> list[str]:
+    nb = json.loads((ROOT / "notebooks" / lesson.notebook).read_text())
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)
+def test_no_instructor_sections_in_a_student_lesson(lesson):
+    heads = [l for text in markdown(lesson) for l in text.splitlines() if l.startswith("#")]
+    bad = [h for h in heads if re.search(r"\binstructor", h, re.I)]
+    assert not bad, f"{lesson.notebook}: instructors' material belongs in notebooks/instructor/: {bad}"
+
+
+# term -> (how it is recognised, what its first appearance must also say: the explanation)
+GLOSSARY = {
+    "LR+": (re.compile(r"LR\+"), re.compile(r"likelihood ratio", re.I)),
+    "kappa": (re.compile(r"\bkappa\b", re.I), re.compile(r"chance", re.I)),
+    "odds": (re.compile(r"\bodds\b", re.I), re.compile(r"odds[^.]*\bprobability\b|\bprobability\b[^.]*\bodds",
+                                                        re.I)),
+}
+
+
+@pytest.mark.parametrize("term", GLOSSARY)
+def test_a_term_is_explained_where_a_student_first_meets_it(term):
+    used, explained = GLOSSARY[term]
+    for lesson in LESSONS:
+        for text in markdown(lesson):
+            m = used.search(text)
+            if m:
+                assert explained.search(text), (f"{term!r} first appears in {lesson.notebook} without an "
+                                                f"explanation: ...{text[max(0, m.start() - 150):m.end() + 150]}...")
+                return
+    pytest.skip(f"{term!r} is not used in the lessons")
+
+
+def test_odds_are_explained_before_likelihood_ratios_in_lesson_3():
+    text = next(t for t in markdown(COURSE.lessons["assessment_reasoning"]) if "**LR+**" in t)
+    assert text.index("Probability and odds") < text.index("**LR+**")
+
+
+ANSWER_WORDS = re.compile(r"should come out|the answer is|check yourself:", re.I)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)
+def test_a_case_for_the_student_hides_its_answer(lesson):
+    for text in markdown(lesson):
+        if not re.search(r"^#+ (Your case|Your turn)", text, re.M):
+            continue
+        visible = re.sub(r"<details>.*?</details>", "", text, flags=re.S)
+        m = ANSWER_WORDS.search(visible)
+        assert not m, (f"{lesson.notebook}: the case gives its answer in the same paragraph; put it in a "
+                       f"<details> block: ...{visible[max(0, m.start() - 100):m.end() + 100]}")
