@@ -22,11 +22,18 @@ REQUIRED = {  # issue 7: the varied cases the library must hold -> (urgency, irr
     "inflammatory_back_pain": ("routine", "moderate"),
     "weekend_athlete_hamstring": ("none", "moderate"),
 }
+NEW_RED_FLAG_CASES = {  # issue 15: five cases on the red flags of the fact sheet's section 15 -> (urgency, irritability)
+    "aortic_aneurysm_back_pain": ("emergency", None),
+    "anticoagulated_fall_head_injury": ("emergency", None),
+    "pregnancy_warning_signs": ("emergency", None),
+    "chemotherapy_fever": ("emergency", None),
+    "vascular_claudication_walker": ("routine", "low"),
+}
 
 
 def test_library_has_the_required_cases():
     assert len(IDS) >= 12
-    for cid, (urgency, irritability) in REQUIRED.items():
+    for cid, (urgency, irritability) in {**REQUIRED, **NEW_RED_FLAG_CASES}.items():
         c = COURSE.cases[cid]
         assert (c.expected.urgency, c.expected.irritability) == (urgency, irritability), cid
     assert {c.expected.urgency for c in COURSE.cases} == {"none", "routine", "urgent", "emergency"}
@@ -102,7 +109,13 @@ def test_case_content(case_id):
     else:
         assert "referral" in kinds
     gates = [r for s in case.steps for r in s.requires]
-    assert {"q_ces", "q_legs", "q_history"} <= set(gates), "the red-flag screen is a must-ask gate"
+    if case_id in REQUIRED:
+        assert {"q_ces", "q_legs", "q_history"} <= set(gates), "the red-flag screen is a must-ask gate"
+    # every red flag the client has is found by a must-ask question: a student cannot decide without asking it
+    gated_asks = {f for cid in gates for f in case.choice(cid).asks}
+    present = [fv.finding for fv in case.findings
+               if fv.value is True and COURSE.findings[fv.finding].group == "red_flag"]
+    assert not [f for f in present if f not in gated_asks], "a red flag of the case is not behind a must-ask gate"
     safeties = {c.safety for s in case.steps for c in s.choices}
     assert {"safe", "suboptimal"} <= safeties and safeties & {"unsafe", "critical"}
     for s in case.steps:
@@ -132,3 +145,26 @@ def test_what_ifs_use_recommend():
     runner = cases.play_expert("piriformis_runner", course=COURSE).debrief()
     pw = next(w for w in runner.what_ifs if "pregnant" in w.label)
     assert pw.changes == {"pregnancy_weeks": 24} and pw.treat_today is True
+
+
+@pytest.mark.parametrize("case_id", list(NEW_RED_FLAG_CASES))
+def test_new_red_flag_cases_teach_the_route(case_id):
+    """Issue 15: each new case is tagged, every option is explained, slower-than-required referrals are critical,
+    and the debrief names the route the rules give."""
+    case = COURSE.cases[case_id]
+    assert case.tags.lesson == "case_clinic" and case.tags.topics and case.tags.mblex_domains
+    rec = cases.agreement_report(COURSE)
+    entry = next(e for e in rec if e["case"] == case_id)
+    assert entry["problems"] == [] and entry["skipped"] == []
+    for s in case.steps:
+        for c in s.choices:
+            assert len(c.feedback) > 40 and c.rationale and c.sources, (case_id, c.id)
+    if case.expected.urgency == "emergency":
+        slower = [c for s in case.steps if s.kind in ("red_flag", "referral") for c in s.choices
+                  if c.urgency in ("none", "routine", "urgent")]
+        assert slower and all(c.safety == "critical" for c in slower), case_id
+    summary = case.step("end").prompt.lower()
+    route = {"aortic_aneurysm_back_pain": "ambulance", "anticoagulated_fall_head_injury": "emergency department",
+             "pregnancy_warning_signs": "maternity", "chemotherapy_fever": "24-hour line",
+             "vascular_claudication_walker": "routine gp"}[case_id]
+    assert route in summary, (case_id, route)

@@ -121,6 +121,8 @@ class Stretch:
     seed: Optional[Literal["000", "001", "002", "003", "004"]] = None
     kind: Literal["stretch", "self_massage", "movement"] = "stretch"
     position: Optional[Position] = None   # the lying position it is done in (None: sitting or kneeling)
+    caution: Optional[Annotated[Text, Doc("A note shown with the advice, e.g. the scope-of-practice note that "
+                                          "self-care advice carries, like neurodynamic exercise.")]] = None
 
 
 @dataclass(frozen=True)

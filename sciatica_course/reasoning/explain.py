@@ -165,6 +165,8 @@ def explain(rec, course=None) -> Explanation:
         s = course.stretches[sid]
         note = " It tensions the nerve, so keep it gentle." if s.neural_tension else ""
         add("Self-care", f"**{s.name}** - {s.how}{note}", s.sources)
+    for c in dict.fromkeys(course.stretches[sid].caution for sid in rec.self_care if course.stretches[sid].caution):
+        add("Self-care", f"Scope: {c}", ["clinical_facts_sheet"])
     left = [s for s in course.stretches if s.id not in rec.self_care]
     if left:
         add("Self-care", "Not suggested today: " + "; ".join(f"{s.name} ({s.why_not_otherwise})" for s in left),

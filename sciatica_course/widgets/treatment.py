@@ -692,7 +692,8 @@ class SelfCareChooser(W.VBox):
             "".join(f"<li>✓ <b>{esc(s.name)}</b> - {inline(s.how)}"
                     f"{' <i>(tensions the nerve: keep it gentle)</i>' if s.neural_tension else ''}</li>" for s in ok) +
             f"</ul><p><b>Not at {esc(lv)} irritability:</b></p><ul>" +
-            "".join(f"<li>✗ <b>{esc(s.name)}</b> - {inline(s.why_not_otherwise)}</li>" for s in no) + "</ul>")
+            "".join(f"<li>✗ <b>{esc(s.name)}</b> - {inline(s.why_not_otherwise)}</li>" for s in no) + "</ul>" +
+            "".join(f"<p><i>Scope: {inline(c)}</i></p>" for c in dict.fromkeys(s.caution for s in ok if s.caution)))
         return ok
 
 

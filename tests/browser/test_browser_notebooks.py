@@ -148,6 +148,56 @@ def case_intake(nb, course):
     return f"case desk_worker_disc: asked {choice.id!r}, the client answered"
 
 
+NEW_RED_FLAG_CASES = ("aortic_aneurysm_back_pain", "anticoagulated_fall_head_injury", "pregnancy_warning_signs",
+                      "chemotherapy_fever", "vascular_claudication_walker")
+
+
+def new_cases_played(nb, course):
+    """Issue 15: the five cases on the new red flags, played through the page in lesson 8's "not the back" player:
+    choose each from the Case list, Start case, tick the expert's questions and ask them, then at every decision
+    press "Certain" and the expert's option, until the debrief shows the full score."""
+    from sciatica_course.cases import play_expert
+
+    scope = nb.scope()
+    first = course.cases[NEW_RED_FLAG_CASES[0]]
+    players = scope.locator(".sc-case").filter(has=nb.page.get_by_role("combobox", name="Case"))
+    idx = next((i for i in range(players.count())
+                if players.nth(i).get_by_role("heading", name=first.title, exact=True).count()), None)
+    assert idx is not None, f"{nb.path}: no case player shows {first.title!r}"
+    player = players.nth(idx)   # by position: its heading changes as the cases change
+    played = []
+    for cid in NEW_RED_FLAG_CASES:
+        case = course.cases[cid]
+        picker = player.get_by_role("combobox", name="Case")
+        picker.scroll_into_view_if_needed()
+        picker.select_option(label=f"{case.title} ({case.difficulty})")
+        player.get_by_role("button", name="Start case", exact=True).click()
+        nb.lab.wait_for(player.get_by_role("heading", name=case.title, exact=True).first, nb.path,
+                        f"the title of {cid}")
+        for step, chosen in case.expert_path():
+            if step.kind == "debrief":
+                break
+            if step.kind == "intake":
+                for c in chosen:
+                    box = player.get_by_role("checkbox", name=c.text, exact=True)
+                    box.scroll_into_view_if_needed()
+                    box.check()
+                player.get_by_role("button", name="Ask these questions", exact=True).click()
+                nb.lab.wait_for(player.get_by_text(chosen[-1].answer[:60], exact=False).first, nb.path,
+                                f"{cid}: the client's answer to {chosen[-1].id}")
+                continue
+            (c,) = chosen
+            nb.lab.wait_for(player.get_by_role("button", name=c.text, exact=True).first, nb.path,
+                            f"{cid}: the option {c.id!r} of step {step.id!r}")
+            player.get_by_role("button", name="Certain", exact=True).click()
+            player.get_by_role("button", name=c.text, exact=True).click()
+        session = play_expert(cid, course=course)
+        done = player.get_by_text(f"Finished. Score: {session.max_score:g} of {session.max_score:g}", exact=False)
+        nb.lab.wait_for(done.first, nb.path, f"{cid}: the debrief at full score")
+        played.append(cid)
+    return "new red-flag cases played to the debrief at full score: " + ", ".join(played)
+
+
 def complete_lesson(nb, course):
     return press(nb, "button", "Mark this lesson complete", "you completed this lesson")
 
@@ -161,7 +211,7 @@ INTERACTIONS: dict[str, list] = {
     "05_irritability": [irritability_night_pain],
     "06_contraindications": [contraindication_sort],
     "07_technique_selection": [myth_check_verdict],
-    "08_case_clinic": [case_intake],
+    "08_case_clinic": [case_intake, new_cases_played],
     "09_revision": [complete_lesson],
 }
 
