@@ -2,7 +2,10 @@
 
 ``python -m sciatica_course.devtools strip [PATH...]`` removes outputs, execution counts and widget state from
 notebooks (they are committed without outputs, except cells marked ``# NBVAL_CHECK_OUTPUT``).
-``python -m sciatica_course.devtools readme`` regenerates the README's course map from data/lessons.yaml."""
+``python -m sciatica_course.devtools readme`` regenerates the README's course map from data/lessons.yaml.
+``python -m sciatica_course.devtools minutes [--write]`` prints each lesson's time from the walk-through model
+(sciatica_course/lessontime.py); ``--write`` puts it into data/lessons.yaml and the lessons' opening lines (then
+run ``readme``)."""
 from __future__ import annotations
 
 import json
@@ -61,6 +64,19 @@ def update_readme(path: Path = Path("README.md")) -> bool:
 
 def main(argv=None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "minutes":
+        from .lessontime import course_times, write_times
+
+        total = 0
+        for lesson_id, t in course_times().items():
+            total += t.total
+            print(f"{lesson_id:24} reading {t.reading:5.1f}  questions {t.questions:5.1f}  activities "
+                  f"{t.activities:5.1f}  -> {t.total} min")
+        print(f"in all: {total} min ({total // 60} h {total % 60} min)")
+        if "--write" in args:
+            for line in write_times():
+                print("updated", line)
+        return 0
     if args and args[0] == "readme":
         print("README course map " + ("updated" if update_readme() else "already up to date"))
         return 0

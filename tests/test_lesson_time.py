@@ -1,0 +1,43 @@
+"""Lesson times come from the walk-through model (sciatica_course/lessontime.py), not a guess: data/lessons.yaml,
+each lesson's opening line and the README's course map say what the model computes. (The course map said 6 h 15;
+a student's walk-through needed 7.5-9 h.)"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sciatica_course import load_course
+from sciatica_course.lessontime import READING_WPM, course_times, estimate, opening_phrase, words
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE = load_course()
+TIMES = course_times(COURSE)
+FIX = "run: python -m sciatica_course.devtools minutes --write && python -m sciatica_course.devtools readme"
+
+
+@pytest.mark.parametrize("lesson", [l for l in COURSE.lessons if not l.instructor], ids=lambda l: l.id)
+def test_lesson_minutes_are_the_models(lesson):
+    t = TIMES[lesson.id]
+    assert lesson.minutes == t.total, f"{lesson.id}: lessons.yaml says {lesson.minutes} min, the model {t.total}; {FIX}"
+    first = json.loads((ROOT / "notebooks" / lesson.notebook).read_text())["cells"][0]
+    text = "".join(first["source"])
+    assert opening_phrase(t, lesson) in text, f"{lesson.notebook}'s opening line is out of step; {FIX}"
+
+
+def test_the_model_reproduces_the_walk_through():
+    """A student's walk-through of all ten lessons took 7.5 to 9 hours (issue 16)."""
+    total = sum(t.total for t in TIMES.values())
+    assert 7.5 * 60 <= total <= 9 * 60, f"the model gives {total} min for the course"
+
+
+def test_reading_is_counted_at_the_reading_speed(tmp_path):
+    nb = {"cells": [{"cell_type": "markdown", "source": "word " * (READING_WPM * 3), "metadata": {}},
+                    {"cell_type": "code", "source": "from sciatica_course import widgets", "metadata": {},
+                     "outputs": [], "execution_count": None}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "x.ipynb").write_text(json.dumps(nb))
+    lesson = type("L", (), {"id": "x", "notebook": "x.ipynb"})()
+    t = estimate(lesson, COURSE, notebooks=tmp_path)
+    assert t.reading == pytest.approx(3) and t.questions == 0 and t.activities == 0 and t.total == 5
+    assert words("<b>two</b> [words](x.ipynb)") == 2
