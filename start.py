@@ -98,7 +98,8 @@ def python_problem(version=None, nt=None):
                      "PATH') or from the Microsoft Store, then run: py -3 start.py")
     elif sys.platform == "darwin":
         lines.append("Install the newest Python from https://www.python.org/downloads/ (or `brew install python`), "
-                     "then run: python3 start.py")
+                     "then open a new Terminal window and run: python3 start.py (if that still finds the old one: "
+                     "python3.13 start.py, with the version you installed)")
     else:
         lines.append("Install a newer Python with your package manager (for example `sudo apt install python3` on "
                      "a recent Debian or Ubuntu) or from https://www.python.org/downloads/, then run it on start.py, "
@@ -315,8 +316,8 @@ def ensure_environment(dev=False, venv=VENV):
     extras = sorted(set(need) | (set(have) if stamp.get("project") == project_hash() else set()))
     say("Installing the course and what it needs into %s%s." % (
         venv, " with the test and class tools" if extras else ""))
-    say("The first time this downloads about %s and takes a minute or two; later starts take seconds."
-        % ("400 MB" if extras else "150 MB"))
+    say("The first time this downloads about %s (%s on disk) and takes a minute or two; later starts take seconds."
+        % (("250 MB", "800 MB") if extras else ("150 MB", "550 MB")))
     seconds = pip_install(python, extras, venv)
     check_imports(python, CHECK_IMPORTS + (DEV_CHECK_IMPORTS if dev else []))
     stamp.update({"project": project_hash(), "extras": extras, "python": "%d.%d.%d" % sys.version_info[:3]})
@@ -407,9 +408,29 @@ def main(argv=None):
         return 130
 
 
+def own_console_window(nt=None):
+    """True when Windows opened a console window just for this script (start.py double-clicked in Explorer): the
+    window then closes the moment the script ends, so a message must wait for Enter to be read."""
+    if not is_windows(nt):
+        return False
+    try:
+        import ctypes
+        ids = (ctypes.c_uint * 8)()
+        return ctypes.windll.kernel32.GetConsoleProcessList(ids, 8) <= 2     # this Python (and the py launcher)
+    except Exception:  # noqa: BLE001 - not knowable: behave as in a terminal
+        return False
+
+
 if __name__ == "__main__":
     problem = python_problem()
+    rc = 1 if problem else None
     if problem:
         print(problem)
-        sys.exit(1)
-    sys.exit(main())
+    else:
+        rc = main()
+    if rc and own_console_window():
+        try:
+            input("\nPress Enter to close this window.")
+        except (EOFError, KeyboardInterrupt):
+            pass
+    sys.exit(rc)

@@ -75,6 +75,8 @@ def _free_port(start: int) -> int:
 
     for port in range(start, start + 50):
         with socket.socket() as s:
+            if os.name != "nt":   # as JupyterLab binds: a port a stopped lab left in TIME_WAIT is free again
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
