@@ -1,11 +1,54 @@
-"""Turning course text into safe HTML. Every string from data/ (which instructors edit) is escaped:
-a case or quiz containing ``<script>`` is shown literally and runs nothing."""
+"""Turning course text into safe HTML a student can read.
+
+Every string from data/ (which instructors edit) is escaped: a case or quiz containing ``<script>`` is shown
+literally and runs nothing. Data text keeps its evidence-sheet fact IDs (``(ANAT-01)``, ``(Tomaszewski 2016,
+ANAT-07)``) so reviewers can trace each fact; :func:`student_text` takes them out of what a student reads,
+and citations are shown as authors and years (:func:`short_cite`, :func:`cite`) with the full references in a
+Sources block (:func:`source_list`), never as source keys.
+"""
 from __future__ import annotations
 
 import html
 import re
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+# Evidence-sheet fact IDs (clinical_facts.md): internal trace codes, never shown to a student.
+FACT_ID = re.compile(r"\b(?:ANAT|CASE|CI|EV|IRR|KIN|RF|ROOT|STR|TECH|TEST)-\d{2}[a-z]?\b")
+_PAREN = re.compile(r"\s*\(([^()]*)\)")
+_INTERNAL = re.compile(r"\b(?:seed|source article|seed article)s?\s+\d{3}\b|\b(?:evidence |fact )?sheet section \d+\b",
+                       re.I)
+_FILLER = re.compile(r"^(?:[\s,;:]|\band\b|\bsee\b|\bfrom\b|\bin\b|\bevidence sheet\b|\bthe evidence sheet\b|\bsheet\b|"
+                     r"\bsection \d+\b)*$", re.I)
+
+
+def _clean_paren(m) -> str:
+    inner = m.group(1)
+    if not (FACT_ID.search(inner) or _INTERNAL.search(inner)):
+        return m.group(0)
+    kept = [p.strip() for p in re.split(r"[,;]", FACT_ID.sub("", _INTERNAL.sub("", inner)))]
+    kept = [p for p in kept if p and not _FILLER.match(p)]
+    return f" ({', '.join(kept)})" if kept else ""
+
+
+def student_text(text) -> str:
+    """Course text as a student reads it: evidence-sheet fact IDs, sheet sections and seed-article numbers
+    in brackets are dropped (an author and year beside them stays): "(Tomaszewski 2016, ANAT-07)" ->
+    "(Tomaszewski 2016)", "... (IRR-07)." -> "...."."""
+    s = "" if text is None else str(text)
+    if not (FACT_ID.search(s) or _INTERNAL.search(s)):
+        return s
+    s = _PAREN.sub(_clean_paren, s)
+    return re.sub(r"\s+([.,;:])", r"\1", s)
+
+
+_VERDICT = re.compile(r"^\s*(?:right|correct|not quite|wrong|incorrect)[.!:]\s*", re.I)
+
+
+def without_verdict(text) -> str:
+    """Feedback text without its own leading verdict ("Right. ..."), for widgets that print the verdict
+    themselves (so a student never reads "Right. Right." or "Too high. Not quite.")."""
+    return _VERDICT.sub("", "" if text is None else str(text), count=1)
 
 
 def esc(text) -> str:
@@ -14,8 +57,9 @@ def esc(text) -> str:
 
 
 def inline(text) -> str:
-    """Escape, then allow **bold** only (markup is applied after escaping, so nothing else gets through)."""
-    return _BOLD.sub(r"<b>\1</b>", esc(text))
+    """Student text (:func:`student_text`), escaped, then **bold** allowed (markup is applied after escaping,
+    so nothing else gets through)."""
+    return _BOLD.sub(r"<b>\1</b>", esc(student_text(text)))
 
 
 def paragraphs(text) -> str:
@@ -24,28 +68,87 @@ def paragraphs(text) -> str:
     return "".join(f"<p>{inline(p)}</p>" for p in parts)
 
 
+# One marker per referral urgency, everywhere a student sees one (text plus colour, never colour alone).
+URGENCY_MARK = {"emergency": "!!! EMERGENCY", "urgent": "!! URGENT", "routine": "! ROUTINE", "none": "✓ NO REFERRAL"}
+
+
 def human_label(identifier) -> str:
     """A snake_case id as words a student reads: ``deep_tissue`` -> "Deep tissue"."""
     words = str(identifier or "").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
 
+_AUTHOR = re.compile(r"^(.+?)\s+[A-Z]{1,4}$")
+_YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
+
+
+def _authors(first: str):
+    """Surnames from a Vancouver author list ("Iversen T, Solberg TK, Romner B, et al"), or None."""
+    parts = [p.strip() for p in first.replace(", eds", "").split(",") if p.strip()]
+    etal = bool(parts) and parts[-1].lower() in ("et al", "et al.")
+    parts = [p for p in parts if p.lower() not in ("et al", "et al.")]
+    names = [_AUTHOR.match(p) for p in parts]
+    if not parts or not all(names):
+        return None
+    names = [m.group(1) for m in names]
+    if etal or len(names) > 2:
+        return f"{names[0]} et al."
+    return " and ".join(names)
+
+
+def short_cite(key: str, course=None) -> str:
+    """A source as a student reads it in the text: authors and year ("Deville et al. 2000", "NICE NG59
+    2016"), never its key. The full reference is in the Sources block (:func:`source_list`). Plain text."""
+    if course is None:
+        from .loading import load_course
+
+        course = load_course()
+    src = course.sources.get(key)
+    if src is None:  # not in the bibliography (the data check prevents it): make the key readable
+        m = re.match(r"^([a-z][a-z_]*?)_(\d{4})[a-z]?$", str(key))
+        return f"{human_label(m.group(1)).title()} {m.group(2)}" if m else human_label(key)
+    if src.kind == "evidence_sheet":
+        return "the course's evidence summary"
+    citation = student_text(src.citation).strip()
+    first = re.split(r"\.\s", citation + " ", maxsplit=1)[0].strip().rstrip(".")
+    authors = _authors(first.split(";")[0])
+    label = authors or first.split(" (")[0].split(":")[0].split(";")[0].strip()
+    if len(label) > 60:
+        label = label[:57].rsplit(" ", 1)[0] + "…"
+    found = _YEAR.search(citation) if authors else None
+    year = src.year if src.year and src.kind != "seed_article" else (int(found.group(1)) if found else None)
+    if year and str(year) not in label:
+        label = f"{label} {year}"
+    return label
+
+
+def cite(keys, course=None) -> str:
+    """A short inline citation as escaped HTML: "(Deville et al. 2000; van der Windt et al. 2010)"."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return ""
+    return "(" + "; ".join(esc(short_cite(k, course)) for k in keys) + ")"
+
+
 def source_list(keys, course) -> str:
-    """An HTML list of citations for source keys (unknown keys are shown as they are)."""
+    """The Sources block: an HTML list of the full references for source keys."""
     items = []
     for k in dict.fromkeys(keys):
         src = course.sources.get(k)
         if src is None:
-            items.append(f"<li><code>{esc(k)}</code></li>")
+            items.append(f"<li>{esc(short_cite(k, course))}</li>")
             continue
         link = f' <a href="{esc(src.url)}" target="_blank" rel="noopener">{esc(src.url)}</a>' if src.url else ""
-        items.append(f"<li>{esc(src.citation)}{link}</li>")
+        items.append(f"<li>{esc(student_text(src.citation))}{link}</li>")
     return "<ul>" + "".join(items) + "</ul>"
 
 
-def cite(keys) -> str:
-    """A short inline citation: [key1, key2]."""
-    return "[" + ", ".join(esc(k) for k in keys) + "]"
+def sources_block(keys, course, heading: str = "Sources") -> str:
+    """A collapsible "Sources" block with the full references (empty when there are none)."""
+    keys = [k for k in dict.fromkeys(keys) if k]
+    if not keys:
+        return ""
+    return f"<details><summary>{esc(heading)}</summary>{source_list(keys, course)}</details>"
 
 
 class HTMLBlock:

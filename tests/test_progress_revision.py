@@ -253,5 +253,5 @@ def test_the_dashboard_lists_unsafe_answers(real, tmp_path):
     assert [x.item_id for x in d.unsafe_answers] == ["fake_risky"]
     html = unsafe_answers_html(d.unsafe_answers, course)
     assert "Confident and unsafe" in html and "Permanent loss of bladder control." in html
-    assert "Massage and wait" in html and "!! dangerous" in html
+    assert "Massage and wait" in html and "!! critical" in html
     assert unsafe_answers_html([], course) == ""

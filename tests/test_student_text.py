@@ -78,3 +78,194 @@ def test_quiz_cells_do_not_name_the_answer(lesson):
             seen.append(int(args[1]))
     assert len(seen) == len(set(seen)), f"{lesson.notebook} shows a question twice"
     assert all(1 <= n <= len(lesson_items(lesson.number, COURSE)) for n in seen)
+
+
+# ---- what a student reads: no internal codes, keys, seed numbers or ids (issue 16, item 7)
+
+import html as _html  # noqa: E402
+
+LEAKS = (
+    (re.compile(r"\b(?:ANAT|CASE|CI|EV|IRR|KIN|RF|ROOT|STR|TECH|TEST)-\d{2}[a-z]?\b"), "an evidence-sheet fact code"),
+    (re.compile(r"\[\s*[a-z0-9]+_[a-z0-9_]*(?:\s*,\s*[a-z0-9_]+)*\s*\]"), "source keys in brackets"),
+    (re.compile(r"\bseed(?:s|'s)?\b|\bsource articles? \d|\bseed article", re.I), "a seed article named"),
+    (re.compile(r"(?<![\w/.-])[a-z]+(?:_[a-z0-9]+)+\b"), "a snake_case id"),
+    (re.compile(r"\b[\w-]+\.(?:yaml|py|md)\b|shared/reference"), "an internal file"),
+    (re.compile(r"\b(\w{3,}) \1\b", re.I), "a doubled word"),
+    (re.compile(r"\b(Right|Correct|Not quite)\.\s+\1\b"), "a doubled verdict"),
+    (re.compile(r"\(\s*(?:from|see|and|in)?\s*\)"), "an empty citation"),
+    (re.compile(r"→\s*[;.,)]"), "an arrow to nothing"),
+)
+
+
+def visible(html_text: str) -> str:
+    """The words a student sees in an HTML fragment: no style blocks, tags, attributes, URLs or data URIs."""
+    t = re.sub(r"<(style|script)\b.*?</\1>", " ", html_text, flags=re.S | re.I)
+    t = re.sub(r"<[^>]+>", " ", t)
+    t = _html.unescape(t)
+    return re.sub(r"https?://\S+|data:\S+", " ", t)
+
+
+def leaks(text: str) -> list:
+    out = []
+    for pattern, what in LEAKS:
+        for m in pattern.finditer(text):
+            out.append(f"{what}: …{text[max(0, m.start() - 50):m.end() + 30]!r}…")
+    return out
+
+
+def markdown_cells(lesson) -> list:
+    """The lesson's markdown, minus sections addressed to instructors (they may name files and settings)."""
+    nb = json.loads((ROOT / "notebooks" / lesson.notebook).read_text())
+    cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    return [c for c in cells if not re.match(r"\s*#+\s*For instructors", c, re.I)]
+
+
+def markdown_visible(md: str) -> str:
+    md = re.sub(r"\]\([^)]*\)", "]", md)          # link targets are not read
+    md = re.sub(r"`[^`]*\.ipynb`", " ", md)        # a lesson's file name, in code, as a link text
+    return visible(md)
+
+
+@pytest.mark.parametrize("lesson", STUDENT_LESSONS, ids=lambda l: l.id)
+def test_lesson_markdown_has_no_internal_codes(lesson):
+    found = [f for md in markdown_cells(lesson) for f in leaks(markdown_visible(md))]
+    assert not found, f"{lesson.notebook}:\n" + "\n".join(found)
+
+
+def widget_texts(obj, out, seen=None) -> list:
+    """Every text a widget tree shows: HTML values, labels, descriptions, tooltips and option labels."""
+    import ipywidgets as W
+
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return out
+    seen.add(id(obj))
+    if isinstance(obj, W.Widget):
+        if isinstance(obj, (W.HTML, W.HTMLMath, W.Label)):
+            out.append(obj.value or "")
+        for attr in ("description", "tooltip", "placeholder"):
+            v = getattr(obj, attr, None)
+            if isinstance(v, str):
+                out.append(_html.escape(v))
+        out.extend(_html.escape(str(o)) for o in getattr(obj, "_options_labels", None) or ())
+        out.extend(_html.escape(str(t)) for t in getattr(obj, "tooltips", None) or ())
+        for child in getattr(obj, "children", ()) or ():
+            widget_texts(child, out, seen)
+    elif hasattr(obj, "_repr_html_"):
+        out.append(obj._repr_html_() or "")
+    return out  # anything else is a raw repr: the browser suite fails on those
+
+
+def lesson_widget_texts(lesson) -> list:
+    """Build a lesson's widgets without a browser: run its code cells in order and collect what they show."""
+    ns, out = {}, []
+    for src in code_cells(lesson):
+        lines = src.strip().splitlines()
+        if not lines:
+            continue
+        exec(compile("\n".join(lines[:-1]), lesson.notebook, "exec"), ns)
+        try:
+            value = eval(compile(lines[-1], lesson.notebook, "eval"), ns)
+        except SyntaxError:
+            exec(compile(lines[-1], lesson.notebook, "exec"), ns)
+            value = None
+        widget_texts(value, out)
+    return out
+
+
+@pytest.mark.parametrize("lesson", STUDENT_LESSONS, ids=lambda l: l.id)
+def test_lesson_widgets_have_no_internal_codes(lesson):
+    found = [f for t in lesson_widget_texts(lesson) for f in leaks(visible(t))]
+    assert not found, f"{lesson.notebook}:\n" + "\n".join(dict.fromkeys(found))
+
+
+def test_feedback_for_every_record_has_no_internal_codes():
+    """The feedback a student reads after answering: every quiz option, every claim verdict, every contraindication
+    sorted each way, every triage vignette answered each way, every case's what-ifs."""
+    from sciatica_course.cases import what_ifs
+    from sciatica_course.widgets.claims import VERDICTS, ClaimCheck
+    from sciatica_course.widgets.common import Quiz
+
+    found = []
+    for q in COURSE.quizzes:
+        for o in q.options:
+            w = Quiz(q, course=COURSE, record=False)
+            w.confidence.value = 3
+            w.choose(o.id)
+            found += [f"quiz {q.id}/{o.id}: {x}" for x in leaks(visible(w.feedback.value + w.stem.value))]
+    for c in COURSE.claims:
+        for v, _label, _hint in VERDICTS:
+            w = ClaimCheck(c, course=COURSE)
+            w.choose(v)
+            found += [f"claim {c.id}: {x}" for x in leaks(visible(w.feedback.value + w.stem.value))]
+    from sciatica_course.widgets.assessment import URGENCIES, TriagePractice
+    from sciatica_course.widgets.treatment import ACTIONS, ContraindicationSorter
+
+    sorter = ContraindicationSorter(course=COURSE)
+    for c in COURSE.contraindications:
+        sorter.choice.value = c.id
+        for action, _label in ACTIONS:
+            sorter.answer(action)
+            found += [f"sorter {c.id}/{action}: {x}" for x in leaks(visible(sorter.feedback.value))]
+    for i, v in enumerate(COURSE.vignettes):
+        for u in URGENCIES:
+            t = TriagePractice(course=COURSE, record=False)
+            t.index = i
+            t.answer(u)
+            found += [f"vignette {v.id}/{u}: {x}" for x in leaks(visible(t.feedback.value))]
+    for case in COURSE.cases:
+        for wi in what_ifs(case, COURSE):
+            from sciatica_course.text import inline
+
+            found += [f"what-if {case.id}: {x}" for x in leaks(visible(inline(" ".join(wi.differences))))]
+    assert not found, "\n".join(dict.fromkeys(found))
+
+
+def test_one_mark_per_urgency():
+    """"!! EMERGENCY" in one lesson and "!!! EMERGENCY" in another: every widget takes its mark from one table."""
+    from sciatica_course.text import URGENCY_MARK
+    from sciatica_course.widgets import assessment, treatment
+
+    assert {assessment.URGENCY_STYLE[u][1] for u in URGENCY_MARK} == set(URGENCY_MARK.values())
+    assert treatment.URGENCY_MARK is URGENCY_MARK
+    marks = set()
+    for lesson in STUDENT_LESSONS:
+        for t in lesson_widget_texts(lesson):
+            marks |= set(re.findall(r"!+\s*EMERGENCY", visible(t)))
+    assert marks <= {URGENCY_MARK["emergency"]}, marks
+
+
+def test_student_text_helpers():
+    from sciatica_course.text import cite, human_label, short_cite, student_text, without_verdict
+
+    assert student_text("built from L4 to S3 (ANAT-01).") == "built from L4 to S3."
+    assert student_text("65.4 mm (Tomaszewski 2016, ANAT-07).") == "65.4 mm (Tomaszewski 2016)."
+    assert student_text("responds well (seed 003); then") == "responds well; then"
+    assert student_text("(section 10, seed 004).") == "."
+    assert student_text("L4-L5 disc (NICE NG59)") == "L4-L5 disc (NICE NG59)"
+    assert short_cite("deville_2000", COURSE) == "Devillé et al. 2000"
+    assert short_cite("beaton_anson_1937", COURSE) == "Beaton and Anson 1937"
+    assert short_cite("nice_ng59", COURSE) == "NICE NG59 2016"
+    assert short_cite("no_such_source_2011", COURSE) == "No Such Source 2011"
+    assert cite(["martin_2014", "deville_2000"], COURSE) == "(Martin et al. 2014; Devillé et al. 2000)"
+    assert human_label("deep_tissue") == "Deep tissue"
+    assert without_verdict("Right. Any cauda equina feature") == "Any cauda equina feature"
+    for s in COURSE.sources:
+        label = short_cite(s.id, COURSE)
+        assert label and not leaks(label), (s.id, label)
+
+
+def test_planner_changes_read_as_words():
+    """"irritability high → ;": a value that became None, and ids such as side_lying, shown as words."""
+    from types import SimpleNamespace
+
+    from sciatica_course.widgets.treatment import diff_html
+
+    def rec(**kw):
+        base = dict(urgency="none", treat_today=True, irritability="high", position="side_lying", techniques=(),
+                    modifications={}, self_care=(), stop_rules=())
+        return SimpleNamespace(**{**base, **kw})
+
+    html = diff_html(rec(), rec(irritability=None, position="prone", urgency="urgent"), COURSE)
+    assert "irritability high → <b>not rated</b>" in html and "position side lying → <b>prone</b>" in html
+    assert not leaks(visible(html)), leaks(visible(html))

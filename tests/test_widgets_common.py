@@ -192,7 +192,7 @@ def test_an_unsafe_choice_says_so_and_what_could_happen(course):
 def test_a_critical_choice_reads_as_dangerous_and_a_slip_stays_mild(course):
     w = Quiz(course.quizzes["rf_ces_action"], record=False)
     w.choose("d")
-    assert "Dangerous for the client" in w.feedback.value and "bladder" in w.feedback.value
+    assert "!! Critical: dangerous for the client" in w.feedback.value and "bladder" in w.feedback.value
     slip = Quiz(course.quizzes["path_roots"], record=False)
     slip.choose("b")
     assert "Not quite" in slip.feedback.value and "client" not in slip.feedback.value.split("<ul>")[0]

@@ -260,7 +260,7 @@ def muscle_table(course=None) -> W.HTML:
     keys = tuple(dict.fromkeys(k for m in course.muscles for k in m.sources))
     html = ("<table class='sc-table' style='border-collapse:collapse'>"
             "<caption style='text-align:left'><b>Muscles near the sciatic nerve: which it supplies and which it "
-            "does not</b> (from data/muscles.yaml)</caption>" + head + "<tbody>" + body + "</tbody></table>"
+            "does not</b></caption>" + head + "<tbody>" + body + "</tbody></table>"
             "<style>.sc-table td,.sc-table th{border:1px solid #bbb;padding:3px 6px;vertical-align:top}</style>"
             + _sources(keys, course))
     return W.HTML(html)

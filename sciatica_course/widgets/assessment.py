@@ -17,16 +17,16 @@ import time
 
 import ipywidgets as W
 
-from ..text import HTMLBlock, html_table, cite, esc, inline, source_list
+from ..text import URGENCY_MARK, HTMLBlock, html_table, cite, esc, inline, source_list, without_verdict
 from .common import STYLE, _record_answer, feedback_html, option_button
 
 URGENCIES = ("emergency", "urgent", "routine", "none")
 # Colour plus a text marker: never colour alone (Okabe-Ito colours).
 URGENCY_STYLE = {
-    "emergency": ("#D55E00", "!!! EMERGENCY", "Emergency Department / 999 - now, today"),
-    "urgent": ("#E69F00", "!! URGENT", "GP, urgent care or the client's specialist team - same day to within a few days"),
-    "routine": ("#0072B2", "! ROUTINE", "GP or physiotherapist - a routine appointment"),
-    "none": ("#009E73", "✓ NO REFERRAL", "no referral needed from what was asked - treat, dosed by irritability, and safety-net"),
+    "emergency": ("#D55E00", URGENCY_MARK["emergency"], "Emergency Department / 999 - now, today"),
+    "urgent": ("#E69F00", URGENCY_MARK["urgent"], "GP, urgent care or the client's specialist team - same day to within a few days"),
+    "routine": ("#0072B2", URGENCY_MARK["routine"], "GP or physiotherapist - a routine appointment"),
+    "none": ("#009E73", URGENCY_MARK["none"], "no referral needed from what was asked - treat, dosed by irritability, and safety-net"),
 }
 ANSWER_LABELS = {"emergency": "Emergency", "urgent": "Urgent", "routine": "Routine", "none": "No referral"}
 
@@ -132,7 +132,7 @@ def rules_table(course=None) -> HTMLBlock:
     course = _course(course)
     rows = [[esc(r["condition"]), esc(r["when"]), urgency_badge(r["urgency"]), esc(r["where"]),
              f"<small>{cite(r['sources'])}</small>"] for r in rules_in_force(course)]
-    return _table("The red-flag rules in force (data/red_flags.yaml)", ["Condition", "When", "Urgency", "Where",
+    return _table("The red-flag rules in force", ["Condition", "When", "Urgency", "Where",
                                                                         "Sources"], rows)
 
 
@@ -190,7 +190,7 @@ def serious_not_emergency(course=None) -> HTMLBlock:
         ref = s.referral
         rows.append([esc(label), urgency_badge(s.urgency), esc(ref.where if ref else "—"),
                      esc(ref.timeframe if ref else "—")])
-    return _table("Serious does not always mean emergency (each row computed from data/red_flags.yaml)",
+    return _table("Serious does not always mean emergency (each row computed from the course's red-flag rules)",
                   ["Presentation", "Urgency", "Where", "When"], rows)
 
 
@@ -524,7 +524,7 @@ class TriagePractice(W.VBox):
             ("<b>Too high.</b>" if URGENCIES.index(urgency) < URGENCIES.index(v.expected) else "<b>Too low.</b>")
         point = f"<p><i>Teaching point:</i> {inline(v.teaching_point)}</p>" if v.teaching_point else ""
         self.feedback.value = feedback_html(
-            f"<p>{verdict} {inline(fb)}</p><p>The answer: {urgency_badge(v.expected)} {inline(v.explanation)} "
+            f"<p>{verdict} {inline(without_verdict(fb))}</p><p>The answer: {urgency_badge(v.expected)} {inline(v.explanation)} "
             f"<small>{cite(v.sources)}</small></p>{point}")
         if first and self.record:
             msg = _record_answer(item_id=f"triage_{v.id}", option_id=urgency, correct=right, confidence=None,

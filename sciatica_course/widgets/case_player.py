@@ -134,7 +134,7 @@ def debrief_html(debrief, course, figure: bool = True) -> str:
                     + (f", irritability {esc(w.irritability)}" if w.irritability else "")
                     + (f", position {esc(w.position.replace('_', ' '))}" if w.position else ""))
             wrows.append(f"<tr><th scope='row'>{esc(w.label)}</th><td>{head}</td>"
-                         f"<td>{'<br>'.join(esc(x) for x in w.differences)}</td></tr>")
+                         f"<td>{'<br>'.join(inline(x) for x in w.differences)}</td></tr>")
         out.append("<table><caption>What if? The same client with one thing changed, run through the course's "
                    "rules</caption><thead><tr><th scope='col'>Variant</th><th scope='col'>The rules say</th>"
                    "<th scope='col'>What changes</th></tr></thead><tbody>" + "".join(wrows) + "</tbody></table>")

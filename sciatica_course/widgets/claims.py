@@ -8,7 +8,7 @@ from typing import Callable, Optional
 
 import ipywidgets as W
 
-from ..text import esc, inline, source_list
+from ..text import esc, inline, sources_block
 from .common import STYLE, feedback_html, option_button
 
 VERDICTS = (
@@ -16,12 +16,12 @@ VERDICTS = (
     ("overstated", "Overstated", "Partly true, but it claims more than the evidence shows."),
     ("unsupported", "Unsupported", "The evidence or the anatomy does not back it, or contradicts it."),
 )
-SEED_NAMES = {
-    "000": "a massage blog (source article 000)",
-    "001": "a clinic's marketing page (source article 001)",
-    "002": "a stretching video (source article 002)",
-    "003": "a massage college article (source article 003)",
-    "004": "a massage video page (source article 004)",
+SEED_NAMES = {   # where a claim was read, as a student is told it (never the article's number)
+    "000": "a massage blog",
+    "001": "a clinic's marketing page",
+    "002": "a stretching video",
+    "003": "a massage college article",
+    "004": "a massage video page",
 }
 
 
@@ -36,7 +36,7 @@ class ClaimCheck(W.VBox):
         self.on_answer = on_answer
         self.answer: Optional[str] = None
         self.correct: Optional[bool] = None
-        where = "; ".join(SEED_NAMES.get(s, f"source article {s}") for s in claim.seeds)
+        where = "; ".join(dict.fromkeys(SEED_NAMES.get(s, "a popular article") for s in claim.seeds))
         title = f"Myth check {number}" if number else "Myth check"
         self.stem = W.HTML(
             f'<div role="heading" aria-level="3"><b>{esc(title)}.</b> Claim (paraphrased from {esc(where)}):</div>'
@@ -62,11 +62,13 @@ class ClaimCheck(W.VBox):
         self.correct = verdict == self.claim.verdict
         head = ("<b>Right.</b>" if self.correct else
                 f"<b>Not quite.</b> You said <i>{esc(labels[verdict])}</i>.")
-        srcs = source_list(self.claim.sources, self.course) if self.course is not None else ""
+        from ..loading import load_course
+
+        srcs = sources_block(self.claim.sources, self.course if self.course is not None else load_course())
         self.feedback.value = feedback_html(
             f"<p>{head} The course's verdict: <b>{esc(labels[self.claim.verdict])}</b>.</p>"
             f"<p>{inline(self.claim.explanation)}</p>"
-            + (f"<details><summary>Sources</summary>{srcs}</details>" if srcs else ""))
+            + srcs)
         if first and self.record:
             from .common import _record_answer
 

@@ -9,7 +9,7 @@ from typing import Callable, Optional, Union
 
 import ipywidgets as W
 
-from ..text import esc, inline
+from ..text import esc, inline, sources_block
 from .layout import LAYOUT_CSS
 
 # One small style block so option buttons wrap long text and show a visible keyboard focus ring, and every
@@ -49,7 +49,7 @@ def labelled(label: str, control: W.Widget) -> W.Widget:
 
 SAFETY_WORDS = {
     "unsafe": ("! Unsafe for the client.", "This choice could harm the client."),
-    "critical": ("!! Dangerous for the client.", "This choice could seriously harm the client."),
+    "critical": ("!! Critical: dangerous for the client.", "This choice could seriously harm the client."),
 }
 
 
@@ -116,6 +116,7 @@ class Quiz(W.VBox):
     def __init__(self, item, course=None, confidence: bool = True, record: bool = True,
                  on_answer: Callable | None = None, number: int | None = None, order_key: Optional[str] = None):
         self.item = item
+        self.course = course
         self.options = option_order(item, order_key)
         self.record = record
         self.on_answer = on_answer
@@ -169,7 +170,7 @@ class Quiz(W.VBox):
             verdict = safety_warning(chosen, conf) + "<p>Read why each option is right or wrong:</p>"
         else:
             verdict = "<p><b>Not quite.</b> Read why each option is right or wrong:</p>"
-        self.feedback.value = feedback_html(f"{verdict}<ul>{''.join(rows)}</ul>")
+        self.feedback.value = feedback_html(f"{verdict}<ul>{''.join(rows)}</ul>" + self._sources())
         if first and self.record:
             self.save_message = _record_answer(
                 item_id=self.item.id, option_id=option_id, correct=chosen.correct, confidence=conf,
@@ -180,6 +181,17 @@ class Quiz(W.VBox):
         if self.on_answer is not None:
             self.on_answer(self, option_id, chosen.correct, conf)
         return chosen.correct
+
+    def _sources(self) -> str:
+        """The full references of the item's sources (authors and years; never its source keys)."""
+        try:
+            if self.course is None:
+                from ..loading import load_course
+
+                self.course = load_course()
+            return sources_block(self.item.sources, self.course)
+        except Exception:  # a probe item or a broken data folder: the explanations still show
+            return ""
 
 
 def lesson_items(lesson, course) -> list:

@@ -30,6 +30,17 @@ def _when(dt) -> str:
     return dt.astimezone().strftime("%d %b %Y, %H:%M")
 
 
+def _lesson_title(lesson_id: str) -> str:
+    """A lesson as a student names it ("lesson 2, Root levels L4, L5 and S1"), never its id."""
+    from ..text import human_label
+
+    try:
+        lesson = _course(None).lessons[lesson_id]
+        return f"lesson {lesson.number}, {lesson.title}"
+    except Exception:  # an unknown id or a broken data folder: still words
+        return f"the lesson {human_label(lesson_id)}"
+
+
 def _notice_html() -> str:
     from ..progress import notices
 
@@ -272,7 +283,7 @@ def unsafe_answers_html(rows, course) -> str:
         if item is None:
             continue
         opt = next((o for o in item.options if o.id == u.option_id), None)
-        mark = "!! dangerous" if u.safety == "critical" else "! unsafe"
+        mark = "!! critical" if u.safety == "critical" else "! unsafe"
         sure = (f" <b>Confident and unsafe</b> (you were {esc(CONFIDENCE_LABELS.get(u.confidence, 'sure'))})."
                 if u.confident else "")
         harm = f"<br>What could happen: {esc(opt.harm)}" if opt is not None and opt.harm else ""
@@ -352,7 +363,7 @@ class CompleteButton(W.HBox):
 
         self.lesson_id = lesson_id
         self.button = W.Button(description="Mark this lesson complete", icon="check",
-                               tooltip=f"Save that you completed the lesson {lesson_id}")
+                               tooltip=f"Save that you completed {_lesson_title(lesson_id)}")
         self.status = W.HTML()
         self.button.on_click(lambda _b: self.mark())
         super().__init__(children=[self.button, self.status])

@@ -11,12 +11,11 @@ from __future__ import annotations
 import ipywidgets as W
 from traitlets import Bool, Int
 
-from ..text import HTMLBlock, html_table, esc, inline
+from ..text import URGENCY_MARK, HTMLBlock, esc, html_table, inline, short_cite, sources_block
 from .common import STYLE, feedback_html, option_button
 
 LEVELS = ("low", "moderate", "high")
 LEVEL_MARK = {"low": "▽ LOW", "moderate": "◇ MODERATE", "high": "▲ HIGH"}
-URGENCY_MARK = {"emergency": "!! EMERGENCY", "urgent": "! URGENT", "routine": "→ ROUTINE", "none": "no referral"}
 SETTLE_CHOICES = (("No flare / not asked", 0), ("Within a few minutes", 5), ("15 to 60 minutes", 30),
                   ("1 to 2 hours", 90), ("2 hours or more, or into the next day", 180))
 
@@ -130,7 +129,7 @@ def stretch_table(level: str | None = None, course=None) -> _HTML:
         rows.append([inline(s.name), esc(s.target), esc(", ".join(s.suits)),
                      esc("yes - tensions the nerve" if s.neural_tension else "no"),
                      (esc(mark) + " - " if level else "") + inline(s.why_not_otherwise)])
-    cap = "Self-care from the source articles, and the irritability each suits (teaching synthesis)"
+    cap = "Self-care from popular articles, and the irritability each suits (teaching synthesis)"
     if level:
         cap += f": suggested at {level} irritability"
     return _table(cap, ["Stretch or self-care", "Target", "Suits", "Nerve tension", "Why not otherwise"], rows)
@@ -141,10 +140,9 @@ def evidence_table(course=None) -> _HTML:
     course = _course(course)
     keys = ["nice_ng59", "furlan_2015", "kngf_2021", "no_rct_massage_radicular", "vroomen_1999",
             "konstantinou_2018", "chiu_2015", "peul_2007"]
-    rows = [[esc(course.sources[k].citation), inline(course.sources[k].supports),
-             esc(", ".join(course.sources[k].fact_ids))] for k in keys if k in course.sources]
-    return _table("What the evidence says about massage and the course of sciatica", ["Source", "Finding",
-                                                                                    "Fact IDs"], rows)
+    rows = [[esc(short_cite(k, course)), inline(course.sources[k].supports)] for k in keys if k in course.sources]
+    table = _table("What the evidence says about massage and the course of sciatica", ["Source", "Finding"], rows)
+    return _HTML(table.html + sources_block([k for k in keys if k in course.sources], course))
 
 
 # ---- irritability classifier --------------------------------------------------------------------------
