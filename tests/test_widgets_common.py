@@ -180,13 +180,16 @@ def test_an_unsafe_choice_says_so_and_what_could_happen(course):
     w.confidence.value = 3
     w.choose("c")                                   # "treat as usual" for worsening foot drop (critical: an emergency)
     html = w.feedback.value
-    assert "Dangerous for the client" in html and "Not quite" not in html
+    assert "!! Critical: dangerous for the client" in html and "Not quite" not in html
     assert "What could happen" in html and "permanent" in html
     assert "Confident and unsafe" in html and 'role="alert"' in html
     g = Quiz(item, record=False)
     g.confidence.value = 1
     g.choose("c")
-    assert "Dangerous for the client" in g.feedback.value and "Confident and unsafe" not in g.feedback.value
+    assert "dangerous for the client" in g.feedback.value and "Confident and unsafe" not in g.feedback.value
+    u = Quiz(course.quizzes["path_fibular_head"], record=False)
+    u.choose("d")                                   # "carry on" while pressing on the common fibular nerve
+    assert "! Unsafe for the client" in u.feedback.value and "foot" in u.feedback.value
 
 
 def test_a_critical_choice_reads_as_dangerous_and_a_slip_stays_mild(course):
