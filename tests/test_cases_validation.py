@@ -179,3 +179,27 @@ def test_grading_table_rules():
     assert grade_bounds(choice("routine", True), "red_flag", rec("none", True), {})[:2] == ("safe", "suboptimal")
     assert grade_bounds(choice("none", True), "red_flag", rec("routine", True), {})[:2] == ("suboptimal", "critical")
     assert grade_bounds(choice(None, None), "irritability", rec("none", True), {}) is None
+
+
+def test_the_validate_command_refuses_a_misgraded_library_case(tmp_path):
+    """`sciatica-course validate` on a copy of the real data where one good referral of the real library is marked
+    down (the cauda equina case's Emergency Department choice graded 'suboptimal' -> 'unsafe'): exit 1, the
+    problem as file:line: field: message at the safety line, and nothing loaded."""
+    import subprocess
+    import sys
+
+    root = data_with(tmp_path, keep_cases=True)
+    path = root / "cases" / "cauda_equina.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, l in enumerate(lines) if l.strip() == "- id: ref_diagnose")
+    n = next(i for i in range(start, len(lines)) if lines[i].strip() == "safety: suboptimal")
+    lines[n] = lines[n].replace("suboptimal", "unsafe")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "sciatica_course", "validate", str(root)], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert r.stdout.splitlines() == [
+        f"{path}:{n + 1}: cauda_equina.steps[2].choices[1].safety: choice 'ref_diagnose' is graded 'unsafe' but the "
+        "grading table (CASE-01) makes it safe to suboptimal: it refers with urgency 'emergency', at the required "
+        "urgency; a referral at or above the urgency the rules give is never unsafe or critical"], r.stdout
+    assert "nothing was loaded" in r.stderr
