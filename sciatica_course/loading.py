@@ -70,6 +70,7 @@ def _course_class():
 
 
 Course = _course_class()
+Course.__module__, Course.__qualname__ = __name__, "Course"     # picklable by reference (snapshot.py)
 
 
 def default_data_dir() -> Path:
@@ -113,7 +114,13 @@ def _stamp(root: Path) -> tuple:
 
 @lru_cache(maxsize=8)
 def _load_cached(root: str, stamp: tuple):
-    return _Loader(Path(root)).load()
+    from . import snapshot     # a course loaded before from the same data and code, read back (see snapshot.py)
+
+    course = snapshot.read(root, stamp)
+    if course is None:
+        course = _Loader(Path(root)).load()
+        snapshot.write(root, stamp, course)
+    return course
 
 
 def validate(data_dir=None) -> list[Problem]:

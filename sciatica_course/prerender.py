@@ -5,8 +5,9 @@ every figure a lesson shows is drawn into the store (see :mod:`sciatica_course.p
 figure has a few states (the path explorer's steps, the variant types, the irritability levels) draws the others
 too through its ``prerender()`` method. A new figure in a lesson is picked up without a list to keep up to date.
 
-A class hub runs this once at start-up into a shared store, Binder's postBuild at image build: a student's kernel
-then shows those figures without importing matplotlib. The lessons run with a temporary progress folder, so no
+A class hub runs this once at start-up into a shared store, Binder's postBuild at image build, the first-time set-up
+into the student's own: a student's kernel then shows those figures without importing matplotlib. The course data
+is checked once here too and kept in the user's course home (:mod:`sciatica_course.snapshot`). The lessons run with a temporary progress folder, so no
 progress is written anywhere.
 """
 from __future__ import annotations
@@ -69,13 +70,21 @@ def prerender(store: Optional[Path] = None, notebooks: Optional[Path] = None, pr
         raise ValueError("the figure store is switched off (SCIATICA_FIGURE_CACHE=off); name a folder")
     store.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
+    # the course data checked once here and kept in this user's course home (sciatica_course.snapshot): a lesson's
+    # kernel then reads it back instead of parsing every YAML file again
+    from .loading import load_course
+
+    load_course()
+    if progress:
+        progress("course data checked and kept for the lessons")
     problems, lessons = [], []
     saved = {k: os.environ.get(k) for k in (cache.VARIABLE, "SCIATICA_COURSE_HOME")}
     with tempfile.TemporaryDirectory(prefix="sciatica-prerender-") as home:
         os.environ[cache.VARIABLE] = str(store)
         os.environ["SCIATICA_COURSE_HOME"] = home
         try:
-            for nb in student_notebooks(notebooks):
+            lessons_to_run = student_notebooks(notebooks)
+            for number, nb in enumerate(lessons_to_run, 1):
                 ns: dict = {"__name__": "__lesson__"}
                 lessons.append(nb.name)
                 for i, code in enumerate(_code_cells(nb), 1):
@@ -85,7 +94,8 @@ def prerender(store: Optional[Path] = None, notebooks: Optional[Path] = None, pr
                     except Exception as e:  # noqa: BLE001 - reported: one lesson must not stop the others
                         problems.append(f"{nb.name} cell {i}: {type(e).__name__}: {e}")
                 if progress:
-                    progress(f"{nb.name}: {len(list(store.glob('*.json')))} figures in the store")
+                    progress(f"lesson figures {number}/{len(lessons_to_run)} ({nb.stem}): "
+                             f"{len(list(store.glob('*.json')))} in the store")
         finally:
             for k, v in saved.items():
                 if v is None:

@@ -92,6 +92,9 @@ class Collection(tuple):
         self._index = {getattr(r, "id"): r for r in self}
         return self
 
+    def __reduce__(self):      # pickled as its name and records (the index is rebuilt)
+        return (type(self), (self._name, tuple(self)))
+
     @property
     def name(self) -> str:
         return self._name
