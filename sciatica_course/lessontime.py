@@ -10,8 +10,7 @@ course map then stated. This model reproduces that walk-through from what each l
 - **activities**: each widget a lesson asks the student to work with, at the minutes a student spent on it in the
   walk-through (``ACTIVITY_MIN``): the intake conversation, the planner, a case, a revision session...;
 - **figures**: ``FIGURE_MIN`` each, to read the figure and its caption;
-- **exercises**: ``YOUR_CASE_MIN`` for each "Your case" a lesson sets, ``CASE_FROM_LIST_MIN`` for each further
-  case it asks the student to start from the case list (**Start case**).
+- **exercises**: ``YOUR_CASE_MIN`` for each "Your case" a lesson sets; each case player is one case played.
 
 Each lesson's total is rounded to 5 minutes. ``python -m sciatica_course.devtools minutes`` prints the table and,
 with ``--write``, puts the totals into data/lessons.yaml and the lessons' opening lines (then run ``readme``);
@@ -39,9 +38,9 @@ ACTIVITY_MIN = {
 }
 # a worked example on an activity already met in the lesson (``planner().set(...)``) takes less
 WORKED_EXAMPLE_MIN = 3
+EACH_A_NEW_ACTIVITY = {"CasePlayer", "case_player"}   # every case player is another case to play
 MYTH_MIN = 1.5          # per claim of a myth check: decide, then read the verdict
 YOUR_CASE_MIN = 5       # a "Your case" / "Your turn" exercise: work it with the lesson's widget, then compare
-CASE_FROM_LIST_MIN = 12  # a further case the lesson asks the student to start from the case list
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,6 @@ def estimate(lesson, course=None, notebooks: Path | None = None) -> LessonTime:
         if cell["cell_type"] == "markdown":
             reading += words(src) / READING_WPM
             activities += YOUR_CASE_MIN * len(re.findall(r"^#+ (?:Your case|Your turn)", src, re.M))
-            activities += CASE_FROM_LIST_MIN * src.count("**Start case**")
             continue
         try:
             tree = ast.parse(src)
@@ -138,7 +136,8 @@ def estimate(lesson, course=None, notebooks: Path | None = None) -> LessonTime:
         elif name == "myth_check":
             activities += MYTH_MIN * len(call.args)
         elif name in ACTIVITY_MIN:
-            activities += WORKED_EXAMPLE_MIN if (chained and name in seen) or name in seen else ACTIVITY_MIN[name]
+            repeat = name in seen and name not in EACH_A_NEW_ACTIVITY
+            activities += WORKED_EXAMPLE_MIN if repeat else ACTIVITY_MIN[name]
             seen.add(name)
         elif name.endswith("_table") or name in ("course_map", "rules_table"):
             reading += _table_words(name, call, course) / READING_WPM

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sciatica_course import load_course
-from sciatica_course.lessontime import READING_WPM, course_times, estimate, opening_phrase, words
+from sciatica_course.lessontime import OPENING, READING_WPM, course_times, estimate, words
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = load_course()
@@ -19,11 +19,15 @@ FIX = "run: python -m sciatica_course.devtools minutes --write && python -m scia
 
 @pytest.mark.parametrize("lesson", [l for l in COURSE.lessons if not l.instructor], ids=lambda l: l.id)
 def test_lesson_minutes_are_the_models(lesson):
+    """Within 10% (at least 5 min) of the model, so a small edit to a lesson does not fail the build, and the
+    opening line says the same minutes as the course map."""
     t = TIMES[lesson.id]
-    assert lesson.minutes == t.total, f"{lesson.id}: lessons.yaml says {lesson.minutes} min, the model {t.total}; {FIX}"
+    assert abs(lesson.minutes - t.total) <= max(5, 0.1 * t.total), (
+        f"{lesson.id}: lessons.yaml says {lesson.minutes} min, the model {t.total}; {FIX}")
     first = json.loads((ROOT / "notebooks" / lesson.notebook).read_text())["cells"][0]
-    text = "".join(first["source"])
-    assert opening_phrase(t, lesson) in text, f"{lesson.notebook}'s opening line is out of step; {FIX}"
+    m = OPENING.search("".join(first["source"]))
+    assert m and m.group(0).startswith(f"about {lesson.minutes} minutes"), (
+        f"{lesson.notebook}'s opening line says {m and m.group(0)!r}, the course map {lesson.minutes} min; {FIX}")
 
 
 def test_the_model_reproduces_the_walk_through():
