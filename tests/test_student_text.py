@@ -269,3 +269,29 @@ def test_planner_changes_read_as_words():
     html = diff_html(rec(), rec(irritability=None, position="prone", urgency="urgent"), COURSE)
     assert "irritability high → none" in html and "position side-lying → prone" in html
     assert not leaks(visible(html)), leaks(visible(html))
+
+
+def test_dashboard_with_unsafe_answers_and_cases_reads_as_words(tmp_path, monkeypatch):
+    """The revision lesson after real work: an unsafe quiz answer, a case with a critical choice, topics."""
+    from sciatica_course.progress import Store
+    from sciatica_course.widgets.revision import Dashboard, RevisionSession
+
+    monkeypatch.setenv("SCIATICA_COURSE_HOME", str(tmp_path))
+    store = Store()
+    store.record_answer("roots_case_foot_drop", "c", False, confidence=3, lesson="root_levels",
+                        topic="root_levels", domain="A")
+    store.record_answer("path_roots", "b", False, confidence=1)
+    case = COURSE.cases["desk_worker_disc"]
+    step = next(s for s in case.steps if s.kind == "red_flag")
+    store.record_case_attempt({"uid": "x1", "case_id": case.id, "finished_at": "2026-11-01T10:00:00+00:00",
+                               "exam_mode": False, "score": 0, "max_score": 4,
+                               "safety_flags": [{"step_id": step.id, "choice_id": step.choices[0].id,
+                                                 "safety": "critical", "confidence": 3}], "steps": []})
+    d = Dashboard(course=COURSE)
+    html = "".join(part.value for part in d.parts.values())
+    assert "Unsafe answers to revisit first" in html and "Red-flag decision" in html
+    s = RevisionSession(course=COURSE)
+    assert s.queue[0].item_id == "roots_case_foot_drop" and s.queue[0].reason == "unsafe"
+    texts = widget_texts(d, []) + widget_texts(s, [])
+    found = [f for t in texts for f in leaks(visible(t))]
+    assert not found, "\n".join(found)

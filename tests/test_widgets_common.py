@@ -226,3 +226,30 @@ def test_the_model_refuses_an_unsafe_option_without_harm_or_an_unsafe_right_answ
                          QuizOption("b", "y", False, "no")).check())
     assert "must be safe" in problems["options[0].safety"]
     assert not list(item(ok, QuizOption("b", "treat", False, "no", safety="unsafe", harm="a flare")).check())
+
+
+def test_case_choices_are_shuffled_too(course):
+    """The expert's choice was the first button at 27 of 43 case decision steps: the case player shows every
+    single-choice step in the student's own stable order, so position gives nothing away."""
+    from collections import Counter
+
+    from sciatica_course.widgets.case_player import CasePlayer
+    from sciatica_course.widgets.common import shuffled, student_key
+
+    steps = [(c, s) for c in course.cases for s in c.steps
+             if s.choices and not s.multi and any(ch.expert for ch in s.choices)]
+
+    def share(order):
+        pos = Counter(next(i for i, ch in enumerate(order(c, s)) if ch.expert) for c, s in steps)
+        return max(pos.values()) / len(steps)
+
+    assert share(lambda c, s: s.choices) > 0.5                                   # the data order
+    shares = [share(lambda c, s, k=k: shuffled(f"case:{c.id}:{s.id}", s.choices, k)) for k in STUDENTS]
+    assert max(shares) <= 0.5 and sum(shares) / len(shares) <= 0.40
+    p = CasePlayer("desk_worker_disc", course=course, record=False)
+    while p.session.current is not None and p.session.current.multi:             # past the intake questions
+        p.checks.children[0].value = True
+        p.ask_button.click()
+    step = p.session.current
+    shown = [b._choice_id for b in p.options.children]
+    assert shown == [ch.id for ch in shuffled(f"case:desk_worker_disc:{step.id}", step.choices, student_key())]

@@ -58,8 +58,8 @@ class Explanation:
             for p in self.points:
                 if p.heading != h:
                     continue
-                cites = ", ".join(_short_cite(k, self.course) for k in p.sources)
-                items.append(f"<li>{inline(p.text)} <small>[{cites}]</small></li>")
+                cites = "; ".join(_short_cite(k, self.course) for k in p.sources)
+                items.append(f"<li>{inline(p.text)} <small>({cites})</small></li>")
             parts.append(f"<h4 style='margin:8px 0 2px'>{esc(h)}</h4><ul>{''.join(items)}</ul>")
         return "<div class='sc-explanation'>" + "".join(parts) + "</div>"
 
@@ -68,13 +68,12 @@ class Explanation:
 
 
 def _short_cite(key: str, course) -> str:
+    """Authors and year, with the full reference on hover (never the source key)."""
+    from ..text import short_cite, student_text
+
     src = course.sources.get(key) if course is not None else None
-    if src is None:
-        return f"<code>{esc(key)}</code>"
-    first = src.citation.split(".")[0]
-    if len(first) > 70:
-        first = first[:67] + "..."
-    return f"<abbr title='{esc(src.citation)}'>{esc(first)}</abbr>"
+    label = esc(short_cite(key, course))
+    return f"<abbr title='{esc(student_text(src.citation))}'>{label}</abbr>" if src is not None else label
 
 
 def _lower_first(text: str) -> str:

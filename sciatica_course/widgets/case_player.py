@@ -17,7 +17,7 @@ import ipywidgets as W
 
 from .. import cases as engine
 from ..text import esc, inline, paragraphs, source_list
-from .common import CONFIDENCE_LEVELS, STYLE, feedback_html, option_button
+from .common import CONFIDENCE_LEVELS, STYLE, feedback_html, option_button, shuffled
 
 SAFETY_TEXT = {"safe": "✓ safe", "suboptimal": "~ suboptimal", "unsafe": "! unsafe", "critical": "!! critical"}
 SAFETY_CSS = {"safe": "#009E73", "suboptimal": "#B8A800", "unsafe": "#E69F00", "critical": "#D55E00"}
@@ -323,7 +323,7 @@ class CasePlayer(W.VBox):
             self.step_box.children = [self.prompt, self.checks, self.ask_button]
         else:
             buttons = []
-            for c in step.choices:
+            for c in shuffled(f"case:{s.case.id}:{step.id}", step.choices):   # the expert's choice is not always first
                 b = option_button(c.text)
                 b.on_click(lambda _b, cid=c.id: self.choose(cid))
                 b._choice_id = c.id

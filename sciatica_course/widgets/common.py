@@ -67,15 +67,21 @@ def student_key() -> str:
         return "anyone"
 
 
-def option_order(item, key: Optional[str] = None) -> list:
-    """The options of a quiz item in the order one student sees them: a shuffle fixed by the student and the
-    item (a re-run or reload shows the same order; the order in data/quizzes.yaml does not matter)."""
+def shuffled(question_id: str, options, key: Optional[str] = None) -> list:
+    """Options (records with an ``id``) in the order one student sees them: a shuffle fixed by the student and
+    the question (a re-run or reload shows the same order; the order in data/ does not matter, so the right
+    answer is not always the first button). Used for quiz items and for case steps."""
     key = student_key() if key is None else key
 
     def rank(o):
-        return hashlib.sha256(f"{key}\x1f{item.id}\x1f{o.id}".encode("utf-8")).hexdigest()
+        return hashlib.sha256(f"{key}\x1f{question_id}\x1f{o.id}".encode("utf-8")).hexdigest()
 
-    return sorted(item.options, key=rank)
+    return sorted(options, key=rank)
+
+
+def option_order(item, key: Optional[str] = None) -> list:
+    """The options of a quiz item in the order one student sees them (see :func:`shuffled`)."""
+    return shuffled(item.id, item.options, key)
 
 
 def safety_warning(option, confidence: Optional[int] = None) -> str:

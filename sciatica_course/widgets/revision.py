@@ -262,12 +262,26 @@ class Dashboard(W.VBox):
             [(l.number, esc(l.title), f"✓ {esc(_when(at))}" if at else "not yet") for l, at in d.lessons])
         if d.cases_to_retry:
             rows = [(esc(c.title), ("!! critical" if c.worst == "critical" else "! unsafe"),
-                     esc(", ".join(c.flagged_steps)), esc(_when(c.finished_at))) for c in d.cases_to_retry]
+                     esc(_step_names(c, self.course)), esc(_when(c.finished_at))) for c in d.cases_to_retry]
             cases = _table("Cases to retry: your last attempt had an unsafe or critical choice",
                            ["Case", "Worst choice", "Steps", "Last attempt"], rows)
         else:
             cases = "<p>No cases to retry: none of your last case attempts had an unsafe choice.</p>"
         self.parts["cases"].value = "<div role='heading' aria-level='4'><b>Cases to retry</b></div>" + cases
+
+
+def _step_names(retry, course) -> str:
+    """The flagged steps of a case to retry as a student reads them ("Red-flag decision, Plan"), never step ids."""
+    from ..text import human_label
+
+    try:
+        from .case_player import KIND_TEXT
+    except ImportError:
+        KIND_TEXT = {}
+    case = course.cases.get(retry.case_id) if hasattr(course, "cases") else None
+    kinds = {s.id: s.kind for s in case.steps} if case is not None else {}
+    names = [KIND_TEXT.get(kinds.get(sid, ""), human_label(sid)) for sid in retry.flagged_steps]
+    return ", ".join(dict.fromkeys(names))
 
 
 def unsafe_answers_html(rows, course) -> str:
