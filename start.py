@@ -374,6 +374,15 @@ def run(cmd, env=None, cwd=None):
             continue
 
 
+def pytest_args(extra):
+    """The README's test command plus ``extra``; test paths in ``extra`` (``tests/test_start.py``,
+    ``tests/test_cli.py::test_x``) replace the default ``tests notebooks``."""
+    paths = [a for a in extra if not a.startswith("-") and os.path.exists(os.path.join(HERE, a.split("::")[0]))]
+    if not paths:
+        return PYTEST_ARGS + list(extra)
+    return [a for a in PYTEST_ARGS if a not in ("tests", "notebooks")] + list(extra)
+
+
 USAGE = __doc__.split("\n\n")[0] + "\n\n" + __doc__.split("\n\n")[1]
 
 
@@ -392,7 +401,7 @@ def main(argv=None):
             return 0
         if action == "test":
             python = ensure_environment(dev=True)
-            return run([python, "-m", "pytest"] + PYTEST_ARGS + args, env=course_env(), cwd=HERE)
+            return run([python, "-m", "pytest"] + pytest_args(args), env=course_env(), cwd=HERE)
         python = ensure_environment(dev=False)
         if action == "lab":
             ensure_figures(python)

@@ -57,6 +57,14 @@ def test_posix_paths(monkeypatch):
     assert start.command_name(nt=False) == "python3 start.py"
 
 
+def test_test_paths_replace_the_default_ones():
+    assert start.pytest_args([]) == start.PYTEST_ARGS
+    assert "notebooks" in start.pytest_args(["-k", "fresh"])
+    args = start.pytest_args(["-q", "tests/test_start.py::test_windows_paths"])
+    assert "notebooks" not in args and args[-1] == "tests/test_start.py::test_windows_paths"
+    assert "--nbval-lax" in args
+
+
 def test_python_versions():
     assert start.python_problem((3, 10, 0)) is None and start.python_problem((3, 13, 1)) is None
     assert "this is Python 3.9.18" in start.python_problem((3, 9, 18), nt=False)

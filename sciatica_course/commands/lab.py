@@ -163,9 +163,10 @@ class _Stop(Exception):
     """SIGTERM reached this process (a service manager, a test): stop like Ctrl+C."""
 
 
-def _stop(proc, timeout: float = 30, signalled: bool = False) -> None:
-    """Stop JupyterLab the way Ctrl+C does (it then shuts its kernels down); kill it only if it hangs.
-    ``signalled``: the terminal's Ctrl+C reached JupyterLab too, so give it a moment on its own first."""
+def _stop(proc, timeout: float = 30, signalled: bool = False, how=None) -> None:
+    """Stop JupyterLab the way Ctrl+C does (``how``: the signal, SIGINT by default; it then shuts its kernels down);
+    kill it only if it hangs. ``signalled``: the terminal's Ctrl+C reached JupyterLab too, so give it a moment on
+    its own first."""
     import signal
     import subprocess
 
@@ -181,7 +182,7 @@ def _stop(proc, timeout: float = 30, signalled: bool = False) -> None:
         if os.name == "nt":       # CTRL_C_EVENT would reach every process of the console, this one too
             proc.terminate()
         else:
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(how or signal.SIGINT)
         proc.wait(timeout)
     except (subprocess.TimeoutExpired, KeyboardInterrupt, OSError, ValueError):
         proc.kill()
@@ -259,7 +260,10 @@ def cmd_lab(args) -> int:
         return 0 if proc.wait() in (0, -signal.SIGINT, 130) else proc.returncode
     except (KeyboardInterrupt, _Stop) as e:
         print("\nStopping the course...", flush=True)
-        _stop(proc, timeout=30, signalled=isinstance(e, KeyboardInterrupt))
+        if isinstance(e, KeyboardInterrupt):
+            _stop(proc, timeout=30, signalled=True)
+        else:                                     # SIGTERM: passed on, as if JupyterLab had been sent it
+            _stop(proc, timeout=20, how=getattr(signal, "SIGTERM", None))
         print("Stopped. Run the same command again to come back.", flush=True)
         return 0
     finally:
