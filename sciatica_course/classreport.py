@@ -564,20 +564,19 @@ class ClassReport:
 
     def figure(self, name: str):
         """One figure for a notebook cell: "scores", "safety", "unsafe", "calibration" or a case id (its choices
-        per step)."""
+        per step). SVG, so nothing here imports matplotlib."""
         from .plotting import classreport as figs
-        from .plotting.common import show
 
         if name == "scores":
-            return show(figs.plot_case_scores(self.attempts))
+            return figs.case_scores_svg(self.attempts)
         if name == "safety":
-            return show(figs.plot_safety_mix(self.choices))
+            return figs.safety_mix_svg(self.choices)
         if name == "unsafe":
-            return show(figs.plot_unsafe_choices(self.unsafe))
+            return figs.unsafe_choices_svg(self.unsafe)
         if name == "calibration":
-            return show(figs.plot_calibration(self.calibration))
+            return figs.calibration_svg(self.calibration)
         if name in set(self.choices["case_id"]):
-            return show(figs.plot_choice_distribution(self.choices, name, self.text.title(name)))
+            return figs.choice_distribution_svg(self.choices, name, self.text.title(name))
         raise KeyError(f"no figure {name!r}: use scores, safety, unsafe, calibration or one of the case ids "
                        + ", ".join(sorted(set(self.choices["case_id"]))))
 
@@ -587,20 +586,17 @@ class ClassReport:
         return self.choices[self.choices["case_id"] == case_id][cols].reset_index(drop=True)
 
     def figures(self) -> list:
-        """(title, Axes) for every figure of the report."""
-        from .plotting import classreport as figs
-
+        """(title, figure) for every figure of the report."""
         out = []
         if len(self.attempts):
-            out.append(("Scores per case", figs.plot_case_scores(self.attempts)))
-            out.append(("Safety of the choices made, per case", figs.plot_safety_mix(self.choices)))
+            out.append(("Scores per case", self.figure("scores")))
+            out.append(("Safety of the choices made, per case", self.figure("safety")))
         if len(self.unsafe):
-            out.append(("Most common unsafe and critical choices", figs.plot_unsafe_choices(self.unsafe)))
+            out.append(("Most common unsafe and critical choices", self.figure("unsafe")))
         if self.calibration["decisions"].iloc[:3].sum() > 0:
-            out.append(("Confidence calibration", figs.plot_calibration(self.calibration)))
+            out.append(("Confidence calibration", self.figure("calibration")))
         for case_id in sorted(self.choices["case_id"].unique()) if len(self.choices) else ():
-            out.append((f"Choices per step: {self.text.title(case_id)}",
-                        figs.plot_choice_distribution(self.choices, case_id, self.text.title(case_id))))
+            out.append((f"Choices per step: {self.text.title(case_id)}", self.figure(case_id)))
         return out
 
     def write(self, out: str | os.PathLike, figures: bool = True) -> Path:
@@ -758,15 +754,8 @@ def _safety_badge(safety: str) -> str:
 
 
 def _fig(figs: dict, title: str) -> str:
-    from .plotting.common import alt_text, figure_html
-    from .text import esc
-
-    ax = figs.get(title)
-    if ax is None:
-        return ""
-    html = figure_html(ax)
-    html = html.replace("</figure>", f"<figcaption>{esc(title)}. {esc(alt_text(ax))}</figcaption></figure>")
-    return html
+    fig = figs.get(title)
+    return fig.html(caption=title) if fig is not None else ""
 
 
 def _table(df, caption: str, cols: Iterable[str]) -> str:
