@@ -198,7 +198,8 @@ def create_venv(venv=VENV):
     if problem:
         raise StartError(problem)
     say("Creating the course's own Python environment in %s (once)..." % venv)
-    r = _run_quiet([sys.executable, "-m", "venv", venv])
+    # the project's tests (REUSE_VARIABLE) install nothing with pip, so they skip installing pip itself
+    r = _run_quiet([sys.executable, "-m", "venv", venv] + (["--without-pip"] if os.environ.get(REUSE_VARIABLE) else []))
     if r.returncode != 0 or not os.path.exists(python):
         shutil.rmtree(venv, ignore_errors=True)
         if "ensurepip" in r.stdout or "venv" in r.stdout and "apt" in r.stdout:

@@ -195,9 +195,17 @@ def git_status(repo: Path) -> str:
 @pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="process groups")
 def test_fresh_clone_setup_then_start_page_from_the_working_copy(tmp_path):
+    from test_start_readme import readme_test_command, student_commands
+
     repo = fresh_clone(tmp_path / "sciatica-course-main")
     env = clone_env(tmp_path)
-    py = sys.executable                           # the README's `python3`
+    py = sys.executable
+    # the README's commands, as written there (`python3` is this Python)
+    student = student_commands()["Linux"].split()
+    assert student[:2] == ["python3", "start.py"]
+    student = [py, *student[1:]]
+    tests = readme_test_command().split()
+    tests = [py, *tests[1:]]
 
     # 1. set-up on a fresh clone: .venv made, the course installed into it (the clone's code, not ours)
     r = subprocess.run([py, "start.py", "setup"], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
@@ -217,7 +225,7 @@ def test_fresh_clone_setup_then_start_page_from_the_working_copy(tmp_path):
     assert time.monotonic() - t0 < 60
 
     # 3. the student command: figures once, then the start page, served from the working copy
-    proc = subprocess.Popen([py, "start.py", "--no-browser"], cwd=repo, env=env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([*student, "--no-browser"], cwd=repo, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
     seen: list = []
     try:
@@ -242,7 +250,14 @@ def test_fresh_clone_setup_then_start_page_from_the_working_copy(tmp_path):
     assert "DeprecationWarning" not in (tmp_path / "course-home" / "lab.log").read_text()
     assert git_status(repo) == "", "using the course changed the repository"
 
-    # 4. the second start draws no figures again
+    # 4. the README's test command works on the clone (one small module collected, not the whole suite)
+    r = subprocess.run([*tests, "--collect-only", "-q", "tests/test_package.py"], cwd=repo, env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and "tests/test_package.py::" in r.stdout, r.stdout[-3000:] + r.stderr[-3000:]
+    assert "with the test and class tools" in r.stdout
+    assert git_status(repo) == ""
+
+    # 5. the second start draws no figures again
     figures = json.loads((repo / ".venv" / start.STAMP_NAME).read_text())["figures"]
     assert list(figures) == [str(tmp_path / "course-home" / "figures")]
     assert start.ensure_figures.__doc__ and _figures_again(repo, env) is False
