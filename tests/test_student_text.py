@@ -295,3 +295,31 @@ def test_dashboard_with_unsafe_answers_and_cases_reads_as_words(tmp_path, monkey
     texts = widget_texts(d, []) + widget_texts(s, [])
     found = [f for t in texts for f in leaks(visible(t))]
     assert not found, "\n".join(found)
+
+
+def test_interactive_widgets_have_no_internal_codes():
+    """What the planner, the self-care chooser and the likelihood-ratio explorer show as a student uses them."""
+    from sciatica_course.widgets import assessment as A
+    from sciatica_course.widgets import treatment as T
+
+    found = []
+
+    def scan(tag, w):
+        found.extend(f"{tag}: {f}" for t in widget_texts(w, []) for f in leaks(visible(t)))
+
+    planner = T.SessionPlanner(course=COURSE)
+    for example in list(T.EXAMPLES):
+        planner.load_example(example)
+        scan(f"planner {example}", planner)
+    chooser = T.SelfCareChooser(course=COURSE)
+    for level in ("low", "moderate", "high"):
+        chooser.level.value = level
+        scan(f"self-care {level}", chooser)
+    lr = A.LRExplorer(course=COURSE)
+    for _label, test_id in lr.test.options:
+        lr.test.value = test_id
+        for _slabel, study in lr.study.options:
+            lr.study.value = study
+            lr.result.value = "negative" if lr.result.value == "positive" else "positive"
+            scan(f"LR {test_id}/{study}", lr)
+    assert not found, "\n".join(dict.fromkeys(found))

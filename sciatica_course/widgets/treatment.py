@@ -391,7 +391,7 @@ def diff_html(before, after, course=None) -> str:
         return ""
     from ..plandiff import plan_differences
 
-    bits = [esc(d) for d in plan_differences(before, after, course)]
+    bits = [inline(d) for d in plan_differences(before, after, course)]   # student text: no seed or fact codes
     if not bits:
         return "<p><b>What changed:</b> nothing in the plan.</p>"
     return "<p><b>What changed:</b> " + "; ".join(bits) + ".</p>"
