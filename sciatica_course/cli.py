@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "sciatica_course.commands.instructor", # new-case, case-map, present, class-report
     "sciatica_course.commands.progress",   # progress export/import/show/name
     "sciatica_course.commands.figures",    # figures
+    "sciatica_course.commands.audit",      # audit
 )
 
 
