@@ -88,6 +88,7 @@ def test_urgent_or_emergency_means_no_treatment_today(findings):
     if not r.treat_today:
         assert r.techniques == () and r.irritability is None and r.position is None
         assert r.modifications == {} and r.self_care == () and r.stop_rules == ()
+        assert r.areas == ()
 
 
 @SETTINGS
@@ -112,6 +113,10 @@ def test_adding_a_caution_or_contraindication_never_adds_a_technique(findings, d
     fid = data.draw(st.sampled_from(candidates), label="caution added")
     before, after = rec(findings), rec(added(findings, fid, data))
     assert set(after.techniques) <= set(before.techniques), (fid, set(after.techniques) - set(before.techniques))
+    if before.treat_today and after.treat_today:
+        # a caution only ever adds an area to avoid or treat lightly, and never turns "avoid" into "light"
+        b = {(a.rule, a.action) for a in before.areas}
+        assert b <= {(a.rule, a.action) for a in after.areas}, fid
 
 
 @SETTINGS
@@ -164,8 +169,14 @@ def test_every_technique_is_either_suggested_or_avoided_with_a_reason(findings):
         assert "stop_peripheralising" in r.stop_rules
         assert set(r.irritability_indicators) <= {i.id for i in COURSE.irritability if i.kind == "indicator"}
         pw = findings.get("pregnancy_weeks") or 0
+        if pw >= 14:   # CI-08a: no prone lying from about 14 weeks; CI-08: no flat supine from about 20
+            assert r.position != "prone", (pw, r.position)
         if pw >= 20:
             assert r.position in ("side_lying", "semi_reclined"), (pw, r.position)
+        if pw:         # CI-08a: calves and inner thighs excluded throughout pregnancy
+            assert any(a.action == "avoid" and "calves and inner thighs" in a.area for a in r.areas)
+        for a in r.areas:
+            assert a.action in ("avoid", "light") and a.reason and a.sources
         if r.irritability == "high":
             assert r.position in ("side_lying", "semi_reclined")
         for s in r.self_care:

@@ -26,58 +26,14 @@ PRESSURE_CATEGORIES = ("swedish", "specific")   # technique categories a pressur
 
 
 # ---- conditions over findings ------------------------------------------------------------------
-def _term_holds(term, findings: Mapping[str, object]) -> bool:
-    if isinstance(term, str):
-        v = findings.get(term)
-        return bool(v) and v is not None
-    v = findings.get(term.finding)
-    if term.equals is not None:
-        if v is None:
-            v = False if isinstance(term.equals, bool) else None
-        return v is not None and v == term.equals
-    if term.at_least is None and term.at_most is None:
-        return bool(v)
-    if v is None or isinstance(v, bool):
-        return False
-    if term.at_least is not None and v < term.at_least:
-        return False
-    if term.at_most is not None and v > term.at_most:
-        return False
-    return True
-
-
 def condition_holds(cond, findings: Mapping[str, object]) -> bool:
-    """Evaluate a :class:`~sciatica_course.model.Condition` against a findings dict.
+    """Evaluate a :class:`~sciatica_course.model.Condition` against a findings dict with the shared
+    evaluator (:func:`sciatica_course.conditions.holds`), so screening and treatment read conditions the
+    same way: a bare finding id means present; an absent finding is false/normal and fails any numeric
+    test; ``None`` means always."""
+    from ..conditions import holds
 
-    Uses ``sciatica_course.conditions.holds`` when the shared evaluator exists, so screening and
-    treatment read conditions the same way; otherwise the same rules here: a bare finding id means
-    present (true or non-zero); an absent finding is false/normal and fails any numeric test.
-    """
-    if cond is None:
-        return True
-    shared = _shared_evaluator()
-    if shared is not None:
-        return bool(shared(cond, findings))
-    if cond.all_of and not all(_term_holds(t, findings) for t in cond.all_of):
-        return False
-    if cond.any_of and not any(_term_holds(t, findings) for t in cond.any_of):
-        return False
-    if any(_term_holds(t, findings) for t in cond.none_of):
-        return False
-    return bool(cond.all_of or cond.any_of)
-
-
-_SHARED = []
-
-
-def _shared_evaluator():
-    if not _SHARED:
-        try:
-            from ..conditions import holds  # the shared evaluator (assessment work)
-        except ImportError:
-            holds = None
-        _SHARED.append(holds)
-    return _SHARED[0]
+    return bool(holds(cond, findings))
 
 
 # ---- irritability --------------------------------------------------------------------------------

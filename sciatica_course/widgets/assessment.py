@@ -56,7 +56,10 @@ def _screen(findings: dict, course):
 def _result_html(findings: dict, course, empty_note: str = "") -> str:
     """Urgency, treat-today, the most urgent referral (where, when, what to say, what to do), reasons + sources."""
     s = _screen(findings, course)
-    parts = [f"<p>{urgency_badge(s.urgency)} &nbsp; {esc(URGENCY_STYLE[s.urgency][2])}</p>"]
+    # the generic "where" of an urgency only when no referral says where this client goes (pregnancy: maternity
+    # triage; chemotherapy: the oncology line), so the badge never contradicts the referral below it
+    summary = URGENCY_STYLE[s.urgency][2] if s.referral is None else s.referral.timeframe
+    parts = [f"<p>{urgency_badge(s.urgency)} &nbsp; {esc(summary)}</p>"]
     if s.treat_today:
         parts.append("<p><b>Massage today:</b> possible, after the rest of the assessment (cautions may change "
                      "how you treat).</p>")
@@ -382,7 +385,8 @@ def lr_explorer(test_id: str = "slr", **kw) -> LRExplorer:
 
 # ---- screening widget -------------------------------------------------------------------------------
 def _screening_findings(course) -> list:
-    """The findings that any red-flag rule or systemic contraindication reads, in vocabulary order."""
+    """The findings that any red-flag rule, systemic contraindication or referral route (who the client is
+    changes where they go: pregnancy, chemotherapy, foot drop) reads, in vocabulary order."""
     from ..conditions import finding_ids
 
     used = set()
@@ -392,6 +396,8 @@ def _screening_findings(course) -> list:
     for ci in course.contraindications:
         if ci.category == "systemic":
             used |= set(finding_ids(ci.when))
+    for route in getattr(course, "referral_routes", ()):
+        used |= set(finding_ids(route.when))
     return [f for f in course.findings if f.id in used]
 
 

@@ -127,6 +127,12 @@ def screening_red_flag(nb, course):
     return press(nb, "checkbox", course.findings["saddle_anaesthesia"].label, "Massage today")
 
 
+def screening_not_the_back(nb, course):
+    """Lesson 4, "When it is not the back at all": the pregnancy screening widget routes an emergency (weakness of
+    more than one movement) to maternity triage."""
+    return press(nb, "checkbox", course.findings["multi_root_weakness"].label, "Maternity triage")
+
+
 def irritability_night_pain(nb, course):
     return press(nb, "checkbox", "Pain at night or waking from sleep", "Irritability:")
 
@@ -207,7 +213,7 @@ INTERACTIONS: dict[str, list] = {
     "01_sciatic_nerve_path": [path_explorer_next, variant_type_b, myth_check_verdict],
     "02_root_levels": [symptom_map_area],
     "03_assessment_reasoning": [intake_question],
-    "04_red_flags_and_referral": [screening_red_flag],
+    "04_red_flags_and_referral": [screening_red_flag, screening_not_the_back],
     "05_irritability": [irritability_night_pain],
     "06_contraindications": [contraindication_sort],
     "07_technique_selection": [myth_check_verdict],

@@ -1,0 +1,220 @@
+"""The review update (clinical_facts.md section 15): the examples of issue 14's "Why" give the sheet's urgency,
+the two over-triage examples stay out of the Emergency Department, referrals go where the client's population
+needs, clusters of weak flags raise concern while a single weak flag does not, and the new questions are asked
+where the student asks questions."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sciatica_course import load_course
+from sciatica_course.reasoning import URGENCY_ORDER, explain, recommend
+
+COURSE = load_course()
+SETTINGS = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def rec(**f):
+    return recommend(f, course=COURSE)
+
+
+# (name, findings, urgency, treat_today, words the first referral's "where" must contain)
+WHY = [
+    ("72, sudden severe back pain, faint and clammy (leaking aneurysm picture)",
+     dict(age=72, sudden_severe_back_pain=True, feels_faint_or_clammy=True), "emergency", False, "999"),
+    ("62, on a DOAC, fell two days ago, new buttock pain",
+     dict(age=62, anticoagulants=True, minor_trauma=True, pain_score=5), "urgent", False, "same-day"),
+    ("... and hit their head", dict(age=62, anticoagulants=True, minor_trauma=True, head_injury=True),
+     "emergency", False, "Emergency Department"),
+    ("74, long-term prednisolone, sudden severe back pain, no fall",
+     dict(age=74, long_term_corticosteroids=True, sudden_severe_back_pain=True), "urgent", False, "GP"),
+    ("one leg getting weaker by the day", dict(progressive_weakness=True, rapidly_worsening_weakness=True),
+     "emergency", False, "Emergency Department"),
+    ("a fall with osteoporosis and new numbness", dict(minor_trauma=True, osteoporosis=True, numbness=True),
+     "emergency", False, "Emergency Department"),
+    ("fever during chemotherapy", dict(fever=True, on_chemotherapy=True), "emergency", False, "oncology"),
+    ("severe uncontrolled radicular pain", dict(severe_uncontrolled_pain=True, symptoms_below_knee=True, pain_score=8),
+     "routine", True, "GP"),
+]
+
+
+@pytest.mark.parametrize("name,findings,urgency,treat,where", WHY, ids=[w[0] for w in WHY])
+def test_why_examples_get_the_sheets_urgency(name, findings, urgency, treat, where):
+    r = recommend(findings, course=COURSE)
+    assert (r.urgency, r.treat_today) == (urgency, treat), name
+    assert where in r.referral.where, (name, r.referral.where)
+
+
+def test_over_triage_examples_stay_out_of_the_emergency_department():
+    # a year of stable, already-assessed symptoms in both legs: not the "new bilateral" finding
+    stable = rec(age=74, symptoms_below_knee=True, weeks_since_onset=52)
+    assert stable.urgency == "routine" and stable.treat_today
+    # long-standing unchanged stress leakage in late pregnancy: not a new bladder change
+    leak = rec(pregnancy_weeks=35, pain_score=4, provoked_by_minimal_activity=True)
+    assert leak.urgency == "none" and leak.treat_today
+    # ... and the vocabulary says so: the questions ask about NEW change
+    f = COURSE.findings
+    assert "new" in f["bilateral_leg_symptoms"].label.lower() and "spread" in f["bilateral_leg_symptoms"].question
+    assert "cough or sneeze" in f["bladder_dysfunction"].question and "new" in f["bladder_dysfunction"].question
+
+
+def test_cancer_question_names_the_cancers_that_count():
+    q = COURSE.findings["cancer_history"].question
+    for word in ("breast", "lung", "prostate", "kidney", "thyroid", "myeloma", "melanoma", "basal-cell"):
+        assert word in q
+
+
+def test_cancer_script_is_honest():
+    for rf in COURSE.red_flags:
+        for rule in rf.rules:
+            assert "very likely to be" not in rule.referral.say, rule.id
+
+
+# ---- destinations by population -------------------------------------------------------------------------
+AMBULANCE = {"systemically_unwell", "aneurysm_rupture_suspected", "acute_limb_ischaemia"}
+
+
+def test_pregnancy_sends_every_urgent_or_emergency_referral_to_maternity_triage():
+    for f in (dict(foot_drop=True), dict(dvt_signs=True), dict(saddle_anaesthesia=True), dict(fever=True),
+              dict(multi_root_weakness=True), dict(cancer_history=True), dict(minor_trauma=True, anticoagulants=True)):
+        r = rec(pregnancy_weeks=24, **f)
+        assert r.urgency in ("urgent", "emergency")
+        for ref in r.referrals:
+            if ref.urgency in ("urgent", "emergency"):
+                assert "aternity" in ref.where, (f, ref.rule, ref.where)
+    # where minutes count the ambulance stays the destination, and the caller mentions the pregnancy
+    for f in (dict(cold_pale_foot=True), dict(feels_faint_or_clammy=True),
+              dict(sudden_severe_back_pain=True, pulsating_abdomen=True)):
+        ref = rec(pregnancy_weeks=30, **f).referral
+        assert ref.rule in AMBULANCE and "999" in ref.where and "pregnan" in ref.do
+    assert rec(pregnancy_warning_signs=True, pregnancy_weeks=30).referral.where.startswith("Maternity triage")
+
+
+def test_chemotherapy_fever_goes_to_the_oncology_line_and_foot_drop_means_no_driving():
+    r = rec(fever=True, on_chemotherapy=True)
+    assert "24-hour oncology" in r.referral.where
+    r = rec(cancer_history=True, on_chemotherapy=True)     # any urgent referral on chemo also rings the line
+    assert all("chemotherapy line" in ref.say for ref in r.referrals if ref.urgency in ("urgent", "emergency"))
+    for f in (dict(foot_drop=True), dict(foot_drop=True, bilateral_leg_symptoms=True)):
+        r = rec(**f)
+        assert all("not drive" in ref.do or "not to drive" in ref.do for ref in r.referrals), f
+        assert "foot_drop_no_driving" in r.referral.routes
+
+
+@SETTINGS
+@given(st.fixed_dictionaries({}, optional={f.id: (st.booleans() if f.type == "bool" else
+                                                    st.integers(int(f.min or 0), int(f.max if f.max is not None else 100)))
+                                            for f in COURSE.findings}))
+def test_routes_follow_the_population_and_never_change_urgency(f):
+    r = recommend(f, course=COURSE)
+    for ref in r.referrals:
+        if f.get("pregnancy_weeks") and ref.urgency in ("urgent", "emergency"):
+            assert "aternity" in ref.where or (ref.rule in AMBULANCE and "999" in ref.where)
+        if f.get("foot_drop"):
+            assert "drive" in ref.do
+    bare = {k: v for k, v in f.items() if k not in ("pregnancy_weeks",)}
+    if not f.get("pregnancy_warning_signs") and "pregnancy_weeks" in f:
+        # pregnancy changes where referrals go, never how urgent they are (it is a caution, not a red flag)
+        assert recommend(bare, course=COURSE).urgency == r.urgency
+
+
+# ---- clusters of weak flags --------------------------------------------------------------------------------
+WEAK = {"age": dict(age=60), "night_pain": dict(night_pain=True), "pain_at_rest": dict(pain_at_rest=True),
+        "not_improving": dict(weeks_since_onset=6), "weight_loss": dict(unexplained_weight_loss=True),
+        "immunosuppression": dict(immunosuppression=True)}
+
+
+@pytest.mark.parametrize("flag", list(WEAK))
+def test_a_single_weak_flag_never_stops_treatment(flag):
+    r = rec(**WEAK[flag], improving=flag != "not_improving")
+    assert r.urgency in ("none", "routine") and r.treat_today, flag
+
+
+@pytest.mark.parametrize("a,b", [("age", "night_pain"), ("age", "pain_at_rest"), ("night_pain", "pain_at_rest")])
+def test_two_weak_flags_without_persistence_do_not_refer_urgently(a, b):
+    r = rec(**WEAK[a], **WEAK[b], weeks_since_onset=2, improving=True)
+    assert r.urgency in ("none", "routine")
+
+
+@pytest.mark.parametrize("combo,urgency", [
+    (("not_improving", "age"), "routine"),
+    (("not_improving", "night_pain"), "routine"),
+    (("not_improving", "age", "night_pain"), "urgent"),
+    (("not_improving", "age", "pain_at_rest"), "urgent"),
+    (("weight_loss", "age"), "urgent"),
+    (("weight_loss", "not_improving"), "urgent"),
+    (("weight_loss", "immunosuppression"), "urgent"),
+    (("immunosuppression", "pain_at_rest"), "urgent"),
+])
+def test_clusters_raise_the_level_of_concern(combo, urgency):
+    f = {}
+    for c in combo:
+        f.update(WEAK[c])
+    assert rec(**f).urgency == urgency, combo
+
+
+def test_adding_a_weak_flag_to_a_cluster_never_lowers_concern():
+    order = ["not_improving", "age", "night_pain", "pain_at_rest", "weight_loss"]
+    f, last = {}, 0
+    for c in order:
+        f.update(WEAK[c])
+        now = URGENCY_ORDER.index(rec(**f).urgency)
+        assert now >= last
+        last = now
+    assert last == URGENCY_ORDER.index("urgent")
+
+
+# ---- treatment side: CI-08a, CI-13 and areas ------------------------------------------------------------
+def test_areas_for_pregnancy_anticoagulants_and_leg_cautions():
+    r = rec(pregnancy_weeks=16, pain_score=3)
+    assert r.position != "prone"
+    assert any(a.action == "avoid" and "calves and inner thighs" in a.area for a in r.areas)
+    r = rec(anticoagulants=True, varicose_veins=True, lymphoedema=True, pain_score=3)
+    areas = {a.rule: a for a in r.areas}
+    assert areas["anticoagulant_bruising"].action == "avoid" and "bruised" in areas["anticoagulant_bruising"].area
+    assert areas["varicose_veins"].action == "avoid"
+    assert areas["lymphoedema"].action == "light"
+    assert all(a.sources and a.reason for a in r.areas)
+    r = rec(walking_leg_pain_eases_standing=True, pain_score=3)
+    assert r.treat_today and any(a.rule == "reduced_blood_supply" for a in r.areas)
+    assert "deep_tissue" not in r.techniques
+
+
+def test_areas_are_explained():
+    r = rec(pregnancy_weeks=24, varicose_veins=True, pain_score=3)
+    ex = explain(r, course=COURSE)
+    body = [p for p in ex if p.heading == "Body areas"]
+    assert len(body) == len(r.areas) and any("varicose" in p.text.lower() for p in body)
+    from sciatica_course.widgets.treatment import plan_html
+    html = plan_html(r, course=COURSE)
+    assert "Body areas to avoid or treat only lightly today" in html and "varicose" in html.lower()
+
+
+def test_no_areas_when_not_treating():
+    assert rec(cold_pale_foot=True, varicose_veins=True).areas == ()
+
+
+# ---- where the student asks questions -----------------------------------------------------------------------
+NEW = ["head_injury", "sudden_severe_back_pain", "pulsating_abdomen", "known_aneurysm", "feels_faint_or_clammy",
+       "cold_pale_foot", "walking_leg_pain_eases_standing", "cyclical_with_periods", "pregnancy_warning_signs",
+       "on_chemotherapy", "rapidly_worsening_weakness", "multi_root_weakness", "severe_uncontrolled_pain",
+       "varicose_veins", "lymphoedema"]
+
+
+def test_new_findings_are_in_the_vocabulary_with_a_question():
+    for fid in NEW:
+        spec = COURSE.findings[fid]
+        assert spec.type == "bool" and spec.question.strip().endswith("?") and spec.sources
+
+
+def test_every_new_finding_is_asked_in_the_screening_widget_or_the_intake():
+    from sciatica_course.widgets.assessment import ScreeningWidget
+
+    screening = set(ScreeningWidget(course=COURSE).controls)
+    intake = {e.finding for c in COURSE.intake for q in c.questions for e in q.findings}
+    for fid in NEW:
+        assert fid in screening or fid in intake, fid
+    # the red-flag ones are in the lesson 4 screening widget; all but the pregnancy warning signs in the intake
+    assert set(NEW) - {"varicose_veins", "lymphoedema"} <= screening
+    assert set(NEW) - {"pregnancy_warning_signs"} <= intake
