@@ -235,7 +235,7 @@ class _PipProgress(object):
             what = "getting"
         elif text.startswith("Installing collected packages"):
             n = len(text.split(":", 1)[-1].split(","))
-            what, name = "installing", "%d package%s" % (n, "" if n == 1 else "s")
+            what, name = "installing", "%d package%s (the longest step)" % (n, "" if n == 1 else "s")
         elif text.startswith("Building editable") or text.startswith("Obtaining"):
             what, name = "preparing", "the course"
         else:

@@ -299,7 +299,8 @@ def cmd_lessons(args) -> int:
             print(f"{dest.name}: now the course's current version"
                   + (f"; your old copy is beside it as {old.name}" if old else " (yours had no changes)"))
         if rc == 0:
-            print("Your progress is unchanged. If the lesson is open in JupyterLab, close its tab and open it again.")
+            print("Your progress is unchanged. If the lesson is open in JupyterLab, close its tab (do not save it: "
+                  "that would write your old version over the new one) and open it again.")
         return rc
     print(f"Your lessons: {folder}")
     print(f"The course:   {notebooks}")
