@@ -174,23 +174,43 @@ def new_cases_played(nb, course):
     played = []
     for cid in NEW_RED_FLAG_CASES:
         case = course.cases[cid]
-        picker = player.get_by_role("combobox", name="Case")
-        picker.scroll_into_view_if_needed()
-        picker.select_option(label=f"{case.title} ({case.difficulty})")
-        player.get_by_role("button", name="Start case", exact=True).click()
+        if cid != NEW_RED_FLAG_CASES[0]:   # the player opens on the first case, untouched until now
+            picker = player.get_by_role("combobox", name="Case")
+            picker.scroll_into_view_if_needed()
+            picker.select_option(label=f"{case.title} ({case.difficulty})")
+            player.get_by_role("button", name="Start case", exact=True).click()
         nb.lab.wait_for(player.get_by_role("heading", name=case.title, exact=True).first, nb.path,
                         f"the title of {cid}")
         for step, chosen in case.expert_path():
             if step.kind == "debrief":
                 break
             if step.kind == "intake":
-                for c in chosen:
-                    box = player.get_by_role("checkbox", name=c.text, exact=True)
-                    box.scroll_into_view_if_needed()
-                    box.check()
-                player.get_by_role("button", name="Ask these questions", exact=True).click()
-                nb.lab.wait_for(player.get_by_text(chosen[-1].answer[:60], exact=False).first, nb.path,
-                                f"{cid}: the client's answer to {chosen[-1].id}")
+                # the player re-renders its questions when a case starts, so a box ticked at that moment can be
+                # lost: ask, then check that the client answered every question, and ask again what was lost
+                others = {x.text for other in NEW_RED_FLAG_CASES if other != cid
+                          for st in course.cases[other].steps for x in st.choices}
+                unique = next((c for c in chosen if c.text not in others), chosen[-1])
+                nb.lab.wait_for(player.get_by_role("checkbox", name=unique.text, exact=True).first, nb.path,
+                                f"{cid}: the question {unique.id!r}")
+                todo = list(chosen)
+                for _round in range(3):
+                    for c in todo:
+                        box = player.get_by_role("checkbox", name=c.text, exact=True)
+                        for attempt in range(3):
+                            try:
+                                box.check(timeout=10_000)
+                                break
+                            except Exception:   # detached while the step re-rendered: find it again
+                                if attempt == 2:
+                                    raise
+                                nb.page.wait_for_timeout(300)
+                    player.get_by_role("button", name="Ask these questions", exact=True).click()
+                    nb.lab.wait_for(player.get_by_text(todo[-1].answer[:60], exact=False).first, nb.path,
+                                    f"{cid}: the client's answer to {todo[-1].id}")
+                    todo = [c for c in todo if not player.get_by_text(c.answer[:60], exact=False).count()]
+                    if not todo:
+                        break
+                assert not todo, f"{cid}: questions not answered: {[c.id for c in todo]}"
                 continue
             (c,) = chosen
             nb.lab.wait_for(player.get_by_role("button", name=c.text, exact=True).first, nb.path,
