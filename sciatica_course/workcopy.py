@@ -42,6 +42,7 @@ EDITED = "edited by you"
 UPDATE = "newer version in the course"
 UPDATE_EDITED = "newer version in the course; yours has your changes"
 DIFFERENT = "differs from the course's version"
+GONE = "no longer in the course (yours is kept)"
 
 
 def default_folder() -> Path:
@@ -168,6 +169,11 @@ def status(folder: Path, notebooks: Path) -> list:
         else:
             state = UPDATE if mine == copied_from else UPDATE_EDITED
         out.append(LessonState(_key(rel), state))
+    # lessons the course has since renamed or removed: kept, and said so (old copies from a reset are not listed)
+    listed = {s.name for s in out}
+    for mine in sorted(folder.glob("[0-9][0-9]_*.ipynb")) if folder.is_dir() else []:
+        if mine.name not in listed and ".old-" not in mine.name and _key(Path(mine.name)) in manifest:
+            out.append(LessonState(mine.name, GONE))
     return out
 
 

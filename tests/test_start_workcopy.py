@@ -107,6 +107,19 @@ def test_reset_keeps_the_old_copy_beside_and_never_touches_progress(tmp_path, co
         workcopy.reset(mine, course, "answers")                    # instructor notebooks are not lessons
 
 
+def test_a_lesson_removed_from_the_course_is_kept_and_named(tmp_path, course):
+    mine = tmp_path / "lessons"
+    workcopy.place(mine, course)
+    (course / "03_assessment_reasoning.ipynb").rename(course / "03_assessment.ipynb")
+    workcopy.place(mine, course)
+    assert states(mine, course) == {"00_start_here.ipynb": workcopy.CURRENT, "03_assessment.ipynb": workcopy.CURRENT,
+                                    "03_assessment_reasoning.ipynb": workcopy.GONE}
+    assert (mine / "03_assessment_reasoning.ipynb").is_file()
+    (mine / "00_start_here.ipynb").write_text(nb("mine"))
+    assert workcopy.reset(mine, course, "00")[1] is not None   # an old copy from a reset is not a lesson
+    assert not any(".old-" in name for name in states(mine, course))
+
+
 def test_a_copy_made_before_the_manifest_existed(tmp_path, course):
     """A class hub home (or an older version's copy) without .course-versions.json: equal is current, else offered."""
     mine = tmp_path / "course"
