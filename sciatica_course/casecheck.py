@@ -207,6 +207,19 @@ def grading_problems(case, rec, course) -> list:
     return out
 
 
+def graded_count(course) -> tuple[int, int]:
+    """(choices whose safety class the grading table constrains, cases) - what ``validate`` reports as checked."""
+    from .reasoning import recommend
+
+    n = 0
+    for case in course.cases:
+        rec = recommend(case.findings_dict(), course=course)
+        excluded = excluded_by_contraindication(rec, course) if rec.treat_today else {}
+        n += sum(1 for s in case.steps if s.kind in SCORED_KINDS for c in s.choices
+                 if grade_bounds(c, s.kind, rec, excluded) is not None)
+    return n, len(course.cases)
+
+
 def check_course(course):
     """Yield (collection, record_id, field_path, message) for every case that disagrees with the rules."""
     try:
@@ -218,4 +231,5 @@ def check_course(course):
             yield ("cases", entry["case"], field_path, message)
 
 
-__all__ = ["agreement_report", "check_course", "grade_bounds", "grading_problems", "excluded_by_contraindication"]
+__all__ = ["agreement_report", "check_course", "grade_bounds", "grading_problems", "excluded_by_contraindication",
+           "graded_count"]

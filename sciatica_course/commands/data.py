@@ -35,6 +35,14 @@ def cmd_validate(args) -> int:
     course = load_course(args.data_dir)
     counts = ", ".join(f"{k} {v}" for k, v in course.summary().items())
     print(f"OK: {args.data_dir or default_data_dir()} is valid ({counts}).")
+    try:
+        from ..casecheck import graded_count
+
+        n, m = graded_count(course)
+        print(f"Every case agrees with the course's rules, and {n} choices in {m} cases are graded as the "
+              "grading table requires.")
+    except Exception:  # pragma: no cover - the check ran inside load_course; this line is only a summary
+        pass
     return 0
 
 
