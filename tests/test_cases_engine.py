@@ -131,3 +131,20 @@ def test_expert_choices_on_a_revisited_intake():
     s.choose(["q_water"])                                   # gate sends the student back
     assert set(s.expert_choices()) >= set(SCREEN)
     assert "q_water" not in s.expert_choices()
+
+
+def test_the_case_model_does_not_import_the_engine():
+    """The old import circle (model/cases.py importing the case engine back) stays gone: the records import only
+    the model's core, and the whole-course check lives in casecheck, wired by the loader."""
+    import ast
+    import pathlib
+
+    import sciatica_course.model.cases as model_cases
+
+    tree = ast.parse(pathlib.Path(model_cases.__file__).read_text(encoding="utf-8"))
+    imported = {(n.level, n.module) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert imported <= {(0, "__future__"), (0, "dataclasses"), (0, "typing"), (1, "core")}, imported
+    from sciatica_course.loading import whole_course_checks
+    from sciatica_course.casecheck import check_course
+
+    assert check_course in whole_course_checks()
