@@ -468,8 +468,14 @@ class Lab:
             locator.wait_for(timeout=timeout * 1000)
         except PlaywrightTimeout:
             errs = [f"{e['type']}: {e['text'].strip()[:500]}" for e in self.iopub(path) if not is_benign(e)]
+            shot = self.server.tmp / f"timeout-{len(self.page_errors)}-{int(time.time())}.png"
+            try:   # what the page showed, for the one reading the failure
+                self.page.screenshot(path=str(shot))
+            except Exception:
+                shot = None
             raise AssertionError(f"{path}: {what} did not appear within {timeout:g} s; kernel said: "
-                                 + ("\n".join(errs) or "nothing")) from None
+                                 + ("\n".join(errs) or "nothing")
+                                 + (f"; the page: {shot}" if shot else "")) from None
 
     def student_view(self) -> dict:
         """Raw Python values, truncated controls and squashed or clipped images in the current notebook."""

@@ -219,7 +219,7 @@ def new_cases_played(nb, course):
             player.get_by_role("button", name=c.text, exact=True).click()
         session = play_expert(cid, course=course)
         done = player.get_by_text(f"Finished. Score: {session.max_score:g} of {session.max_score:g}", exact=False)
-        nb.lab.wait_for(done.first, nb.path, f"{cid}: the debrief at full score")
+        nb.lab.wait_for(done.first, nb.path, f"{cid}: the debrief at full score", timeout=30)   # a loaded CI box
         played.append(cid)
     return "new red-flag cases played to the debrief at full score: " + ", ".join(played)
 
