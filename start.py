@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Start the Sciatica course: the one command for Windows, macOS and Linux. Needs only Python 3.10 or newer.
 
-    python3 start.py              open the course in JupyterLab (Windows: py start.py)
+    python3 start.py              open the course in JupyterLab (Windows: py start.py); options: --no-browser,
+                                  --port N, --verbose (JupyterLab's own log), --folder DIR (your lessons)
     python3 start.py test [ARGS]  run every test (the README's test command; ARGS go to pytest)
     python3 start.py setup [--dev] only prepare .venv (--dev: with the test and class tools, as `make venv`)
     python3 start.py COMMAND ...  any sciatica-course command, e.g. `lessons --status`, `progress export -o F`
