@@ -315,7 +315,7 @@ def ensure_environment(dev=False, venv=VENV):
     have = stamp.get("extras") or []
     if not made and stamp.get("project") == project_hash() and all(x in have for x in need):
         return python
-    extras = sorted(set(need) | (set(have) if stamp.get("project") == project_hash() else set()))
+    extras = sorted(set(need) | set(have))      # what was installed before stays installed
     say("Installing the course and what it needs into %s%s." % (
         venv, " with the test and class tools" if extras else ""))
     say("The first time this downloads about %s (%s on disk) and takes a minute or two; later starts take seconds."
