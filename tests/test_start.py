@@ -65,6 +65,26 @@ def test_test_paths_replace_the_default_ones():
     assert "--nbval-lax" in args
 
 
+def test_installs_only_when_needed_and_keeps_extras(tmp_path, monkeypatch):
+    """The stamp decides: nothing twice; the test tools when first asked; a pyproject change reinstalls the same."""
+    installs = []
+    monkeypatch.setattr(start, "create_venv", lambda venv: False)
+    monkeypatch.setattr(start, "check_imports", lambda python, modules: None)
+    monkeypatch.setattr(start, "pip_install", lambda python, extras, venv: installs.append(extras) or 1.0)
+    project = ["p1"]
+    monkeypatch.setattr(start, "project_hash", lambda: project[0])
+    venv = str(tmp_path)
+    start.ensure_environment(dev=False, venv=venv)
+    start.ensure_environment(dev=False, venv=venv)
+    start.ensure_environment(dev=True, venv=venv)
+    start.ensure_environment(dev=False, venv=venv)
+    start.ensure_environment(dev=True, venv=venv)
+    assert installs == [[], ["class", "test"]]
+    project[0] = "p2"                              # pyproject.toml changed (a git pull)
+    start.ensure_environment(dev=False, venv=venv)
+    assert installs[-1] == ["class", "test"] and len(installs) == 3
+
+
 def test_python_versions():
     assert start.python_problem((3, 10, 0)) is None and start.python_problem((3, 13, 1)) is None
     assert "this is Python 3.9.18" in start.python_problem((3, 9, 18), nt=False)
