@@ -45,6 +45,15 @@ def _set_value(control, value):
     control.value = value
 
 
+def _with_unit(finding) -> str:
+    """A number box's label with its unit, unless the label already says it ("Pain now (0-10)", not
+    "Pain now (0-10) (points (0-10))"; "Weeks since the symptoms started", not "... (weeks)")."""
+    label, unit = finding.label, finding.unit
+    if not unit or "(" in label or unit.split()[0].lower() in label.lower():
+        return label
+    return f"{label} ({unit})"
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
@@ -419,10 +428,10 @@ class SessionPlanner(W.VBox):
                     c = W.Checkbox(value=False, description=f.label, indent=False)
                 elif f.type == "int":
                     c = W.BoundedIntText(value=0, min=int(f.min or 0), max=int(f.max if f.max is not None else 10**6),
-                                         description=f.label + (f" ({f.unit})" if f.unit else ""), style=st)
+                                         description=_with_unit(f), style=st)
                 else:
                     c = W.BoundedFloatText(value=0, min=f.min or 0, max=f.max if f.max is not None else 10**6,
-                                           description=f.label + (f" ({f.unit})" if f.unit else ""), style=st)
+                                           description=_with_unit(f), style=st)
                 c.tooltip = f.question
                 c.observe(lambda _ch: self.update(), names="value")
                 self.controls[f.id] = c
