@@ -323,3 +323,27 @@ def test_interactive_widgets_have_no_internal_codes():
             lr.result.value = "negative" if lr.result.value == "positive" else "positive"
             scan(f"LR {test_id}/{study}", lr)
     assert not found, "\n".join(dict.fromkeys(found))
+
+
+@pytest.mark.parametrize("lesson", STUDENT_LESSONS, ids=lambda l: l.id)
+def test_case_cells_do_not_name_the_answer(lesson):
+    """CasePlayer("cauda_equina") told the student the diagnosis before the first question: a lesson opens a case by
+    the title the student reads anyway ("Sciatica that changed overnight")."""
+    from sciatica_course.widgets.case_player import case_by_title
+
+    titles = {c.title for c in COURSE.cases}
+    for src in code_cells(lesson):
+        for ref in re.findall(r"CasePlayer\(\s*[\"']([^\"']+)[\"']", src):
+            assert ref in titles, f"{lesson.notebook}: {src!r} names a case id; open it by its title"
+            assert case_by_title(ref, COURSE) in COURSE.cases
+
+
+def test_case_by_title():
+    from sciatica_course.widgets.case_player import CasePlayer, case_by_title
+
+    assert case_by_title("sciatica  that changed OVERNIGHT", COURSE) == "cauda_equina"
+    assert case_by_title("cauda_equina", COURSE) == "cauda_equina" and case_by_title(None, COURSE) is None
+    p = CasePlayer("Sciatica that changed overnight", course=COURSE, record=False)
+    assert p.session.case.id == "cauda_equina"
+    with pytest.raises(KeyError):
+        CasePlayer("No such case", course=COURSE, record=False)

@@ -180,6 +180,19 @@ def case_list(course=None) -> _HTMLView:
                      + rows + "</tbody></table>")
 
 
+def case_by_title(ref: Optional[str], course) -> Optional[str]:
+    """A case id from its id or its title as the student reads it: a lesson opens a case by title,
+    ``CasePlayer("Sciatica that changed overnight")``, so the cell does not name the answer (an id such as
+    ``cauda_equina`` does)."""
+    if ref is None or ref in course.cases:
+        return ref
+    wanted = " ".join(str(ref).split()).casefold()
+    for c in course.cases:
+        if " ".join(c.title.split()).casefold() == wanted:
+            return c.id
+    return ref
+
+
 class CasePlayer(W.VBox):
     """Play a case with feedback per choice, certainty buttons, score and a debrief with a path figure."""
 
@@ -195,6 +208,7 @@ class CasePlayer(W.VBox):
         self.attempt: Optional[dict] = None
         self._held: list[str] = []
         options = [(f"{c.title} ({c.difficulty})", c.id) for c in self.course.cases]
+        case_id = case_by_title(case_id, self.course)
         if case_id is not None:
             engine.get_case(case_id, self.course)  # a clear KeyError for an unknown id
         self.picker = W.Dropdown(options=options, value=case_id if case_id else (options[0][1] if options else None),
