@@ -285,3 +285,11 @@ def test_what_if_and_planner_agree_on_anticoagulants():
         else:
             assert w.differences != ("no change in the plan",), (case.id, planner)
             assert all(d in planner for d in w.differences), (case.id, w.differences, planner)
+
+
+def test_contraindication_table_says_what_the_sorter_says():
+    html = tw.contraindication_table(course=COURSE)._repr_html_()
+    row = next(r for r in html.split("<tr>") if "Cancer (current or past)" in r)
+    assert "postpone and refer today (a red flag); adapt once cleared" in row
+    row = next(r for r in html.split("<tr>") if "Known aortic aneurysm" in r or "aneurysm" in r.lower())
+    assert "postpone and refer" in row

@@ -110,10 +110,21 @@ def contraindication_table(category: str | None = None, course=None) -> _HTML:
     """Contraindications and cautions from ``data/contraindications.yaml``."""
     course = _course(course)
     names = {"postpone_and_refer": "postpone and refer", "avoid_area": "avoid the area", "adapt": "adapt"}
+    # the action today comes from the same rules as the sorter and the planner (a red flag first)
+    items: dict[str, list] = {}
+    for it in sorter_items(course):
+        items.setdefault(it.record.id, []).append(it)
     rows = []
     for c in course.contraindications:
         if category and c.category != category:
             continue
+        its = items.get(c.id, [])
+        if len(its) > 1:
+            action = "; ".join(f"{names[i.action]} ({i.label[len(c.name) + 2:]})" for i in its)
+        elif its and its[0].red_flag_first:
+            action = f"{names[its[0].action]} today (a red flag); {names[c.action]} once cleared"
+        else:
+            action = names[its[0].action if its else c.action]
         adapt = []
         if c.excluded_techniques:
             adapt.append("leave out: " + ", ".join(course.techniques[t].name for t in c.excluded_techniques))
@@ -123,7 +134,7 @@ def contraindication_table(category: str | None = None, course=None) -> _HTML:
             adapt.append(f"position: {c.position.replace('_', '-')}")
         if c.positions_excluded:
             adapt.append("not " + " or ".join(p.replace("_", "-") for p in c.positions_excluded))
-        rows.append([inline(c.name), esc(c.category), esc(names[c.action]), inline(c.what_to_do), inline(c.why),
+        rows.append([inline(c.name), esc(c.category), esc(action), inline(c.what_to_do), inline(c.why),
                      esc("; ".join(adapt) or "-")])
     return _table("Contraindications and cautions: what to do and why", ["Condition", "Class", "Action",
                                                                         "What to do", "Why", "Adaptations"], rows)
