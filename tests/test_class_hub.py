@@ -117,6 +117,12 @@ def test_hub_draws_the_lesson_figures_once_for_the_class(tmp_path):
         time.sleep(0.5)
     assert "figures in" in log.read_text() and "problem" not in log.read_text(), log.read_text()
     assert list((state / "figures").glob("*.json"))
+    # the course data it checked goes into each student's own course home at spawn (no parsing in the storm)
+    kept = list((state / "course-home" / "course-cache").glob("*.pickle"))
+    assert len(kept) == 1
+    ns["prepare_home"]("student-x", state / "home" / "student-x")
+    given = state / "home" / "student-x" / ".sciatica-course" / "course-cache" / kept[0].name
+    assert given.read_bytes() == kept[0].read_bytes() and (given.stat().st_mode & 0o077) == 0
 
 
 def test_trimmed_server_extensions_file_is_valid():

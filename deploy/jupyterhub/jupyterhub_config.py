@@ -53,6 +53,7 @@ STATE = Path(os.environ.get("SCIATICA_HUB_STATE") or HERE / "_run" / "class").re
 HOMES = STATE / "home"
 HANDIN = STATE / "handin"
 FIGURES = STATE / "figures"                # the class's figure store (sciatica_course.plotting.cache)
+COURSE_HOME = STATE / "course-home"        # the hub's own course home: the course data it checked (snapshot.py)
 RUNTIME_ROOT = Path(os.environ.get("SCIATICA_HUB_RUNTIME_ROOT") or "/tmp/sciatica-rt")
 COURSE_FOLDER = "course"          # ~/course/ in each student's home
 NICE_STUDENTS = int(os.environ.get("SCIATICA_HUB_NICE_STUDENTS", "5"))   # students' servers below the hub
@@ -165,7 +166,29 @@ def prepare_home(username: str, home: Path) -> list:
     (home / PROGRESS_FOLDER).mkdir(exist_ok=True)
     HANDIN.mkdir(parents=True, exist_ok=True)
     Path(runtime_dir(username)).mkdir(parents=True, exist_ok=True, mode=0o700)
+    give_checked_course(home / PROGRESS_FOLDER)
     return place_course(home, course_notebooks())
+
+
+def give_checked_course(progress_home: Path) -> None:
+    """Copy the course data the hub checked at start-up (``sciatica-course figures`` keeps it in COURSE_HOME, see
+    sciatica_course/snapshot.py) into the student's own course home, so their first lesson reads it back instead of
+    parsing every data file while the whole class starts. One already there is kept; a stale one is never used (the
+    key is the data's bytes and the code)."""
+    import shutil as _shutil
+
+    target = progress_home / "course-cache"
+    for kept in (COURSE_HOME / "course-cache").glob("*.pickle"):
+        if (target / kept.name).exists():
+            continue
+        try:
+            target.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp = target / f".tmp-{kept.name}"
+            _shutil.copyfile(kept, tmp)
+            tmp.chmod(0o600)
+            tmp.replace(target / kept.name)
+        except OSError:
+            pass
 
 
 async def pre_spawn(spawner) -> None:
@@ -254,7 +277,8 @@ def start_figure_store():
         command = [nice, "-n", "10"] + command
     log = open(STATE / "figures.log", "ab")
     with log:
-        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env={**os.environ, "SCIATICA_COURSE_HOME": str(COURSE_HOME)})
 
 
 def password(name: str, filename: str, length: int) -> str:
