@@ -46,7 +46,8 @@ def student_texts():
 
 
 def sentences(text):
-    return re.split(r"(?<=[.!?])\s+|\n\s*[-*]\s+", " ".join(text.split("\n  ")))
+    """Sentences, list items and table rows (a table row is one statement)."""
+    return re.split(r"(?<=[.!?])\s+|\n\s*[-*]\s+|\n\s*\||\|\s*\n", " ".join(text.split("\n  ")))
 
 
 # ---- urgency: a cancer history with new back pain and no neurological signs -------------------------------
