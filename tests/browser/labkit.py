@@ -279,7 +279,7 @@ async (path) => {
 _JS_STUDENT_VIEW = r"""
 (root) => {
   const nb = document.querySelector(root);
-  const out = {plain: [], reprs: [], truncated: [], images: []};
+  const out = {plain: [], reprs: [], truncated: [], images: [], widget_links: []};
   if (!nb) return out;
   const cellOf = (el) => {
     const cell = el.closest('.jp-Cell');
@@ -337,7 +337,11 @@ _JS_STUDENT_VIEW = r"""
                          (name && name !== text ? ` (in "${name}")` : ''));
     }
   });
-  // 4. images: squashed (aspect ratio) or clipped (wider than the output area they are in)
+  // 4. a link to a notebook inside an ipywidgets HTML is a plain browser link: following it reloads the page
+  //    (JupyterLab opens notebook links in a tab only in HTML and markdown it renders itself)
+  nb.querySelectorAll('.widget-html-content a[href*=".ipynb"], .widget-html-content a[href*="/lab/tree/"]').forEach(a =>
+    out.widget_links.push(`cell ${cellOf(a)}: "${a.textContent.trim().slice(0, 60)}" -> ${a.getAttribute('href')}`));
+  // 5. images: squashed (aspect ratio) or clipped (wider than the output area they are in)
   nb.querySelectorAll('.jp-OutputArea-output img').forEach(img => {
     if (!visible(img) || !img.naturalWidth || !img.clientWidth) return;
     const natural = img.naturalWidth / img.naturalHeight, shown = img.clientWidth / img.clientHeight;

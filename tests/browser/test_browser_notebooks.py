@@ -318,6 +318,9 @@ def test_next_lesson_link_opens_in_lab_without_reloading(rendered, course):
     shuts its kernel down (the course's JupyterLab defaults, sciatica_course/jupyter_config)."""
     if rendered.instructor:
         pytest.skip("instructor notebooks have no next-lesson link")
+    widget_links = rendered.lab.student_view()["widget_links"]
+    assert not widget_links, (f"{rendered.path}: links to lessons inside widget HTML reload the page when followed "
+                              "(show them as an HTML output, as lesson.next_lesson does):\n" + "\n".join(widget_links))
     result = rendered.lab.follow_next_link(rendered.path)
     REPORT["notebooks"][rendered.path]["next_link"] = result
     if result["link"] is None:
