@@ -179,7 +179,7 @@ class Interpretation:
                 prob = "but the probability was already very low, so it barely changes"
             else:
                 prob = "and the probability barely changes"
-            joined = ", " + prob if size != "almost no change" else ", " + prob.removeprefix("but ")
+            joined = ", " + (prob if size != "almost no change" else "and " + prob.removeprefix("but ").removeprefix("and "))
         else:
             way = "rises" if self.change > 0 else "falls"
             joined = f"; the probability {way} by {points} percentage points"

@@ -99,3 +99,15 @@ def test_sentence_keeps_the_odds_and_the_probability_apart():
     near_one = interpret(capra, "negative", 0.30).sentence()
     assert "hardly changes the odds" in near_one and "falls by 3 percentage points" in near_one
     assert percent(0.999) == "more than 99%" and percent(0.001) == "less than 1%" and percent(1.0) == "100%"
+
+
+def test_nomogram_never_rounds_up_to_certainty():
+    from sciatica_course.plotting.diagnostics import plot_fagan
+
+    ax = plot_fagan(0.99, (("Martin 2014", 3.0),), title="t")
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "more than 99%" in labels[0] and "100%" not in labels[0]
+    assert "100%" not in alt_text(ax)
+    rows = [a for a in accuracy_rows(COURSE) if a.usable]
+    near_one = interpret(next(a for a in rows if a.short.startswith("Devill")), "positive", 0.99).sentence()
+    assert "hardly changes the odds, and the probability was already near certain" in near_one

@@ -42,7 +42,7 @@ def plot_fagan(pre_test: float, lines=(), ax=None, title: str | None = None):
     differ by colour, dash pattern and marker, and are named in a legend, so colour is never the only cue.
     Returns the Axes (alt text set).
     """
-    from ..diagnostics import post_test_probability
+    from ..diagnostics import percent, post_test_probability
 
     ax = new_axes(ax, figsize=(5.6, 5.2))
     ymax = _logit(P_HI) + 0.3
@@ -68,9 +68,9 @@ def plot_fagan(pre_test: float, lines=(), ax=None, title: str | None = None):
         post = post_test_probability(pre_test, lr)
         y0, y2 = -_logit(pre_test), _logit(post)
         ax.plot([-1.0, 1.0], [y0, y2], linestyle=style, color=colour, lw=2, marker=marker, markevery=[0, 1],
-                label=f"{label}: LR {lr:.2f} → {post:.0%}")
+                label=f"{label}: LR {lr:.2f} → {percent(post)}")
         ax.plot([0.0], [(y0 + y2) / 2], marker=marker, color=colour, markersize=6)
-        described.append(f"{label} (likelihood ratio {lr:.2f}) gives a post-test probability of {post:.0%}")
+        described.append(f"{label} (likelihood ratio {lr:.2f}) gives a post-test probability of {percent(post)}")
     ax.set_xlim(-1.45, 1.45)
     ax.set_ylim(-ymax - (0.75 * len(lines) if lines else 0.1), ymax + 1.6)
     ax.axis("off")
@@ -79,7 +79,7 @@ def plot_fagan(pre_test: float, lines=(), ax=None, title: str | None = None):
     if title:
         ax.set_title(title, fontsize=9)
     alt = (f"Fagan nomogram with three vertical scales: pre-test probability on the left, likelihood ratio in the "
-           f"middle, post-test probability on the right. Pre-test probability {pre_test:.0%}. ")
+           f"middle, post-test probability on the right. Pre-test probability {percent(pre_test)}. ")
     alt += ("; ".join(described) + ".") if described else "No test result drawn."
     set_alt(ax, alt)
     return ax
