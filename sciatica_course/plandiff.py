@@ -32,8 +32,7 @@ def plan_differences(before, after, course) -> list[str]:
     gone = [t for t in before.techniques if t not in after.techniques]
     new = [t for t in after.techniques if t not in before.techniques]
     if gone:
-        out.append("left out now: " + "; ".join(
-            f"{name(t)} ({after.avoided[t]})" if t in after.avoided else name(t) for t in gone))
+        out.append("left out now: " + ", ".join(name(t) for t in gone))   # the plan's table says why
     if new:
         out.append("added: " + ", ".join(name(t) for t in new))
     how = [t for t in after.techniques
