@@ -30,10 +30,12 @@ def test_lesson_minutes_are_the_models(lesson):
         f"{lesson.notebook}'s opening line says {m and m.group(0)!r}, the course map {lesson.minutes} min; {FIX}")
 
 
-def test_the_model_reproduces_the_walk_through():
-    """A student's walk-through of all ten lessons took 7.5 to 9 hours (issue 16)."""
+def test_the_model_does_not_understate_the_walk_through():
+    """A student's walk-through of all ten lessons took 7.5 to 9 hours (issue 16) when the course map said 6 h 15.
+    The model must give at least the walk-through's lower figure; lessons that grow since then add to it (a
+    sanity bound catches a model gone wrong)."""
     total = sum(t.total for t in TIMES.values())
-    assert 7.5 * 60 <= total <= 9 * 60, f"the model gives {total} min for the course"
+    assert 7.5 * 60 <= total <= 12 * 60, f"the model gives {total} min for the course"
 
 
 def test_reading_is_counted_at_the_reading_speed(tmp_path):
