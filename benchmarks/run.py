@@ -195,6 +195,7 @@ def run_notebook(path: Path, env_home: Path) -> dict:
         t2 = time.perf_counter()
         kernel = psutil.Process(client.km.provisioner.pid)
         rss = kernel.memory_info().rss
+        cpu = sum(kernel.cpu_times()[:2])     # the kernel's own CPU-seconds: start + cells, less skewed by load
         heavy = None
         if error is None:   # which heavy libraries the notebook brought into the kernel (after timing)
             probe = nbformat.v4.new_code_cell(
@@ -205,7 +206,8 @@ def run_notebook(path: Path, env_home: Path) -> dict:
                 heavy = [m for m in "".join(o.get("text", "") for o in probe.outputs).strip().split(",") if m]
             except Exception:   # noqa: BLE001 - extra information only
                 heavy = None
-    return {"total_s": t2 - t0, "start_s": t1 - t0, "exec_s": t2 - t1, "rss_mb": rss / 2**20, "error": error,
+    return {"total_s": t2 - t0, "start_s": t1 - t0, "exec_s": t2 - t1, "rss_mb": rss / 2**20, "cpu_s": cpu,
+            "error": error,
             "heavy": heavy}
 
 
@@ -251,7 +253,7 @@ def bench_notebooks(repeat: int, tmp: Path, notebooks: list[Path], cold: bool = 
     for name, kinds in runs.items():
         xs = kinds["first"]
         v = {k: round(statistics.median(x[k] for x in xs), 3 if k.endswith("_s") else 1)
-             for k in ("total_s", "start_s", "exec_s", "rss_mb")}
+             for k in ("total_s", "start_s", "exec_s", "rss_mb", "cpu_s")}
         v["runs"] = len(xs)
         v["heavy_modules"] = xs[-1].get("heavy")
         for kind in ("second", "cold"):
@@ -272,6 +274,7 @@ def bench_notebooks(repeat: int, tmp: Path, notebooks: list[Path], cold: bool = 
                 v[f"ratio_{kind}"] = round(v[f"{kind}_total_s"] / base["total_s"], 2)
         v["ratio_exec"] = round(v["exec_s"] / base["exec_s"], 2) if base["exec_s"] else None
         v["ratio_rss"] = round(v["rss_mb"] / bare["rss_mb"], 2)
+        v["ratio_cpu"] = round(v["cpu_s"] / base["cpu_s"], 2) if base.get("cpu_s") else None
     out["set-up"] = {"seconds": round(setup_s, 1), "figures": len(list((template / "figures").glob("*.json")))}
     return out
 
@@ -377,15 +380,17 @@ def table(res: dict) -> str:
         if setup:
             rows.append(("set-up: `sciatica-course figures` (once, before the first lesson)",
                          f"{setup['seconds']:.1f} s", f"{setup['figures']} figures stored, course kept", "", ""))
-        rows.append(("notebook: import-only (kernel start + run)", f"{imp['total_s']:.2f} s",
+        rows.append(("notebook: import-only (kernel start + run)",
+                     f"{imp['total_s']:.2f} s (kernel CPU {imp.get('cpu_s', 0):.2f} s)",
                      f"{bare['total_s']:.2f} s bare kernel", f"{imp['ratio_time']:.2f}x", ""))
         for name, v in lessons.items():
             flag = " (ERROR: " + v["error"][:60] + ")" if v.get("error") else ""
             second = f"; second run {v['second_total_s']:.2f} s" if "second_total_s" in v else ""
             cold = f"; without set-up {v['cold_total_s']:.2f} s" if "cold_total_s" in v else ""
             ratios = f"{v['ratio_time']:.2f}x" + (f" / {v['ratio_second']:.2f}x" if "ratio_second" in v else "")
+            cpu = f"; kernel CPU {v['cpu_s']:.2f} s = {v['ratio_cpu']:.2f}x" if v.get("ratio_cpu") else ""
             rows.append((f"notebook: {name}{flag} (first / second run)",
-                         f"{v['total_s']:.2f} s (cells {v['exec_s']:.2f} s{second}{cold})",
+                         f"{v['total_s']:.2f} s (cells {v['exec_s']:.2f} s{second}{cold}{cpu})",
                          f"{imp['total_s']:.2f} s import-only", ratios,
                          "" if name.startswith("instructor/") else
                          _target(max(v["ratio_time"], v.get("ratio_second", 0)), "lesson")))
