@@ -347,3 +347,18 @@ def test_case_by_title():
     assert p.session.case.id == "cauda_equina"
     with pytest.raises(KeyError):
         CasePlayer("No such case", course=COURSE, record=False)
+
+
+def test_citations_come_with_a_sources_block():
+    """Author-and-year citations in the lesson tables, and the full references in a Sources block beside them."""
+    from sciatica_course.widgets import assessment
+    from sciatica_course.widgets.common import Quiz
+
+    html = assessment.red_flag_table("malignancy", course=COURSE)._repr_html_()
+    assert "(NICE NG234 2023; Downie et al. 2013" in visible(html)
+    assert "<summary>Sources</summary>" in html and COURSE.sources["downie_2013"].citation[:40] in html
+    for table in (assessment.special_test_table(course=COURSE), assessment.accuracy_table(course=COURSE)):
+        assert "<summary>Sources</summary>" in table._repr_html_()
+    q = Quiz(COURSE.quizzes["rf_ces_action"], course=COURSE, record=False)
+    q.choose("b")
+    assert "<summary>Sources</summary>" in q.feedback.value

@@ -17,7 +17,7 @@ import time
 
 import ipywidgets as W
 
-from ..text import URGENCY_MARK, HTMLBlock, html_table, cite, esc, inline, source_list, without_verdict
+from ..text import URGENCY_MARK, HTMLBlock, html_table, cite, esc, inline, source_list, sources_block, without_verdict
 from .common import STYLE, _record_answer, feedback_html, option_button
 
 URGENCIES = ("emergency", "urgent", "routine", "none")
@@ -125,7 +125,8 @@ def red_flag_table(flag_id: str | None = None, course=None) -> HTMLBlock:
             f"</tr></thead><tbody>{rows}</tbody></table></section>")
     if not blocks:
         raise KeyError(f"no red flag {flag_id!r}; red flags: {', '.join(course.red_flags.ids)}")
-    return HTMLBlock("".join(blocks))
+    keys = [k for rf in course.red_flags if flag_id in (None, rf.id) for r in rf.rules for k in r.sources]
+    return HTMLBlock("".join(blocks) + sources_block(keys, course))
 
 
 def rules_table(course=None) -> HTMLBlock:
@@ -152,8 +153,10 @@ def special_test_table(test_id: str | None = None, course=None) -> HTMLBlock:
         raise KeyError(f"no special test {test_id!r}; tests: {', '.join(course.special_tests.ids)}")
     note = ("<p><i>Scope: massage therapists do not diagnose; these tests are here so you understand what other "
             "clinicians report, and why a single test is weak.</i></p>")
+    keys = [k for t in course.special_tests if test_id in (None, t.id) for k in t.sources]
     return HTMLBlock(_table("Special tests: procedure, what counts as positive, and the catch",
-                            ["Test", "How it is done", "Positive when", "Caveat"], rows).html + note)
+                            ["Test", "How it is done", "Positive when", "Caveat"], rows).html + note
+                     + sources_block(keys, course))
 
 
 def accuracy_table(test_id: str | None = None, course=None) -> HTMLBlock:
@@ -168,8 +171,9 @@ def accuracy_table(test_id: str | None = None, course=None) -> HTMLBlock:
         rows.append([f"{esc(a.test_name)}<br><small>{esc(a.short)}</small>", f"{esc(a.population)}<br><small>reference: {esc(a.reference_standard)}</small>",
                      f"{a.sensitivity:.2f}", spec, esc(lrs),
                      f"<small>{esc(a.note or '')} {cite([a.study])}</small>"])
-    return _table("Reported accuracy: the same test in different populations",
-                  ["Test", "Population", "Sensitivity", "Specificity", "Likelihood ratios", "Notes"], rows)
+    table = _table("Reported accuracy: the same test in different populations",
+                   ["Test", "Population", "Sensitivity", "Specificity", "Likelihood ratios", "Notes"], rows)
+    return HTMLBlock(table.html + sources_block([a.study for a in accuracy_rows(course, test_id)], course))
 
 
 CONTRASTS = (
