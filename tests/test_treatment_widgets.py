@@ -293,3 +293,26 @@ def test_contraindication_table_says_what_the_sorter_says():
     assert "postpone and refer today (a red flag); adapt once cleared" in row
     row = next(r for r in html.split("<tr>") if "Known aortic aneurysm" in r or "aneurysm" in r.lower())
     assert "postpone and refer" in row
+
+
+def test_lesson_7_what_to_try_holds():
+    """Lesson 7 tells the student what each change does in the planner; the planner must do it."""
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "07_technique_selection.ipynb").read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    p = tw.SessionPlanner(COURSE).load_example("Ben: moderate, sitting provokes it")
+    before = p.rec
+    p.set(anticoagulants=True)
+    gone = [t for t in before.techniques if t not in p.rec.techniques]
+    new = [t for t in p.rec.techniques if t not in before.techniques]
+    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+    assert f"{words[len(gone)]} techniques leave, none arrive" in text and not new
+    p.set(pregnancy_weeks=26)
+    assert p.rec.position == "side_lying" and "position changes to side-lying" in text
+    care = len(p.rec.self_care)
+    p.set(night_pain=True)
+    assert p.rec.irritability == "high" and len(p.rec.self_care) < care and "irritability becomes high" in text
+    p.set(saddle_anaesthesia=True)
+    assert not p.rec.treat_today and not p.rec.techniques and "everything stops" in text
