@@ -1,6 +1,7 @@
-"""One short student session in a real browser through `sciatica-course lab` (what start.py runs): the start page
-opens from the working copy, a lesson is run, answered and saved, Ctrl+C stops everything, and the repository is
-exactly as before (git status and the notebooks' bytes). Reuses tests/browser/labkit.py; one lesson only."""
+"""One short student session in a real browser, on a fresh clone, started with the README's student command: the
+start page opens from the working copy, a lesson is run, answered and saved, Ctrl+C stops everything, and the clone
+is exactly as before (`git status` clean, the notebooks' and data's bytes unchanged). Reuses tests/browser/labkit.py
+and the fresh clone of tests/test_start.py; one lesson only."""
 from __future__ import annotations
 
 import hashlib
@@ -17,32 +18,38 @@ import pytest
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 import labkit  # noqa: E402
-from test_start import clone_env, git_status, wait_for_line  # noqa: E402
+from test_start import (clone_env, clone_setup, git_status, readme_student_command,  # noqa: E402,F401
+                        wait_for_line)
 
 LESSON = "00_start_here.ipynb"
 
 
-def repo_snapshot() -> tuple:
-    files = sorted(p for d in ("notebooks", "data") for p in (ROOT / d).rglob("*") if p.is_file())
-    return git_status(ROOT), {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+def repo_snapshot(repo: Path) -> tuple:
+    files = sorted(p for d in ("notebooks", "data") for p in (repo / d).rglob("*") if p.is_file())
+    return git_status(repo), {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 @pytest.mark.browser
 @pytest.mark.skipif(os.name != "posix", reason="process groups")
-def test_a_browser_session_through_a_lesson_leaves_the_repository_clean(tmp_path, playwright_instance, course):
+def test_a_browser_session_through_a_lesson_leaves_the_repository_clean(tmp_path, clone_setup, playwright_instance,
+                                                                       course):
     if not Path(labkit.CHROMIUM).exists():
         if os.environ.get("SCIATICA_REQUIRE_BROWSER"):
             pytest.fail(f"Chromium not found at {labkit.CHROMIUM}")
         pytest.skip(f"Chromium not found at {labkit.CHROMIUM}")
     import psutil
 
-    before = repo_snapshot()
-    env = clone_env(tmp_path)
-    env.pop("SCIATICA_START_REUSE_SITE", None)
-    env["SCIATICA_FIGURE_CACHE"] = str(tmp_path / "figures")
-    proc = subprocess.Popen([sys.executable, "-m", "sciatica_course", "lab", "--no-browser", "--port",
-                             str(labkit.free_port()), "--", "--LabApp.expose_app_in_browser=True"],
-                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    repo = clone_setup.repo
+    assert clone_setup.setup.returncode == 0, clone_setup.setup.stdout
+    before = repo_snapshot(repo)
+    assert before[0] == ""
+    env = clone_env(tmp_path)                      # this student's own home, lessons and progress
+    env["SCIATICA_FIGURE_CACHE"] = "off"            # the figure step is tested in test_start; lesson 0 draws none
+    # every cell in the DOM (as in the browser suite), so the page's buttons can be read
+    labkit._write_json(Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab/notebook-extension/tracker.jupyterlab-settings",
+                       {"windowingMode": "none"})
+    cmd = [*readme_student_command(sys.executable), "--no-browser", "--", "--LabApp.expose_app_in_browser=True"]
+    proc = subprocess.Popen(cmd, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     seen: list = []
     browser = lab = None
@@ -57,7 +64,11 @@ def test_a_browser_session_through_a_lesson_leaves_the_repository_clean(tmp_path
         lab.open(LESSON)
         report = lab.run_all(LESSON)
         assert not report["errors"] and not report["stderr"] and not report["widget_errors"], report
-        item = next(q for q in course.quizzes if q.lesson == "start_here")
+        assert report["rendered_widgets"] >= report["declared_widgets"] > 0, report
+        shown = set(lab.notebook().get_by_role("button").all_inner_texts())
+        shown = {t.strip() for t in shown}
+        item = next((q for q in course.quizzes if all(o.text.strip() in shown for o in q.options)), None)
+        assert item, f"no quiz question of data/quizzes.yaml shown with its options as buttons: {sorted(shown)}"
         wrong = next(o for o in item.options if not o.correct).text.strip()
         lab.notebook().get_by_role("button", name=wrong, exact=True).first.click()
         feedback = lab.notebook().get_by_role("status").filter(has_text="your answer").filter(has_text=wrong)
@@ -84,4 +95,4 @@ def test_a_browser_session_through_a_lesson_leaves_the_repository_clean(tmp_path
     mine = tmp_path / "course-home" / "lessons" / LESSON
     assert '"output_type"' in mine.read_text(), "the lesson was not saved in the working copy"
     assert (tmp_path / "course-home" / "progress.sqlite3").is_file()
-    assert repo_snapshot() == before, "a session in the lab changed the repository"
+    assert repo_snapshot(repo) == before, "a session in the lab changed the repository"
