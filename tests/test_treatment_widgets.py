@@ -316,3 +316,16 @@ def test_lesson_7_what_to_try_holds():
     assert p.rec.irritability == "high" and len(p.rec.self_care) < care and "irritability becomes high" in text
     p.set(saddle_anaesthesia=True)
     assert not p.rec.treat_today and not p.rec.techniques and "everything stops" in text
+
+
+def test_lesson_5_examples_hold():
+    """Lesson 5's try-list, Marta's worked example and Jonah's hidden answer are what the classifier says."""
+    C = lambda **f: tw.IrritabilityClassifier(COURSE, figure=False).set(**f).result  # noqa: E731
+    marta = C(pain_score=6, settle_time_minutes=30, symptoms_below_knee=True)
+    assert marta.level == "moderate" and len(marta.deciding) == 3          # "decided by three moderate indicators"
+    jonah = C(pain_score=4, night_pain=True, settle_time_minutes=180, symptoms_below_knee=True, numbness=True)
+    assert jonah.level == "high" and len(jonah.deciding) == 3              # night pain, flare for hours, numbness
+    assert C(pain_score=5, symptoms_below_knee=True).level == "moderate"    # "stays moderate, with two reasons"
+    assert len(C(pain_score=5, symptoms_below_knee=True).deciding) == 2
+    assert C(pain_score=5, symptoms_below_knee=True, numbness=True).level == "high"
+    assert C(pain_score=2, settle_time_minutes=180).level == "high"         # settling time alone can make it high
