@@ -329,3 +329,17 @@ def test_lesson_5_examples_hold():
     assert len(C(pain_score=5, symptoms_below_knee=True).deciding) == 2
     assert C(pain_score=5, symptoms_below_knee=True, numbness=True).level == "high"
     assert C(pain_score=2, settle_time_minutes=180).level == "high"         # settling time alone can make it high
+
+
+def test_worked_examples_of_lessons_6_and_7_hold():
+    """Priya (lesson 6) and Sam (lesson 7): the worked reasoning in the text is what the planner shows below it."""
+    priya = tw.SessionPlanner(COURSE).set(pain_score=4, settle_time_minutes=20, pregnancy_weeks=28,
+                                          anticoagulants=True).rec
+    assert priya.treat_today and priya.irritability == "moderate" and priya.position == "side_lying"
+    assert {"cross_fibre_friction", "stripping", "trigger_point_pressure"} <= set(priya.avoided)
+    sam = tw.SessionPlanner(COURSE).set(pain_score=5, settle_time_minutes=30, symptoms_below_knee=True).rec
+    assert sam.irritability == "moderate" and sam.position == "prone"
+    assert set(sam.avoided) == {"cross_fibre_friction", "nerve_tensioner"}
+    care = {COURSE.stretches[s].name.split(" (")[0].lower() for s in sam.self_care}
+    assert {"figure-4", "seated hip opener", "single knee to chest"} <= care
+    assert not any("long-sitting" in c for c in care)
