@@ -43,3 +43,9 @@ def test_class_hub_students_get_the_course_config():
 
     path = hub.student_environment()["JUPYTER_CONFIG_PATH"]
     assert str(config_dir()) in path.split(os.pathsep)
+
+
+def test_binder_and_kubernetes_students_get_the_course_config():
+    root = Path(__file__).resolve().parents[1]
+    for f in ("binder/start", "deploy/kubernetes.md"):
+        assert "sciatica_course/jupyter_config" in (root / f).read_text(), f"{f} leaves out the course's lab defaults"
