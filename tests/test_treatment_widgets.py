@@ -343,3 +343,30 @@ def test_worked_examples_of_lessons_6_and_7_hold():
     care = {COURSE.stretches[s].name.split(" (")[0].lower() for s in sam.self_care}
     assert {"figure-4", "seated hip opener", "single knee to chest"} <= care
     assert not any("long-sitting" in c for c in care)
+
+
+def test_controls_a_lesson_names_exist():
+    """"Tick *anticoagulants*" sent students looking for a box labelled "Blood thinners": every control a lesson
+    tells the student to tick, set, choose or load (in italics) is named as the widget names it."""
+    import json
+    import re
+    from pathlib import Path
+
+    names = set()
+    for w in (tw.SessionPlanner(COURSE), tw.IrritabilityClassifier(COURSE, figure=False)):
+        for c in controls(w):
+            if getattr(c, "description", ""):
+                names.add(c.description.lower())
+            for opt in getattr(c, "options", ()) or ():
+                names.add(str(opt[0] if isinstance(opt, tuple) else opt).lower())
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    missing = []
+    for nb in ("05_irritability.ipynb", "06_contraindications.ipynb", "07_technique_selection.ipynb"):
+        text = "\n".join("".join(c["source"]) for c in json.loads((root / nb).read_text())["cells"]
+                         if c["cell_type"] == "markdown")
+        for m in re.finditer(r"\b(?:tick|untick|set|choose|load)\s+((?:\*[^*]+\*(?:,\s*|\s+and\s+)?)+)", text, re.I):
+            for name in re.findall(r"\*([^*]+)\*", m.group(1)):
+                name = " ".join(name.split()).lower()
+                if not any(n.startswith(name) for n in names):
+                    missing.append(f"{nb}: *{name}*")
+    assert not missing, "controls named in a lesson that no widget has:\n" + "\n".join(missing)
