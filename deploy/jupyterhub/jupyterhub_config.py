@@ -244,13 +244,13 @@ def singleuser_args() -> list:
         "--LabApp.extension_manager=readonly",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        # A lesson left open in its tab keeps its kernel (the Next link opens the next lesson in a new tab): by lesson
-        # 9 that was ten kernels per student. A kernel nobody has used for KERNEL_CULL_IDLE seconds (no cell run, no
-        # widget clicked) is shut, open tab or not; a busy kernel never is. A student back after that long finds
-        # the lesson's kernel restarted: progress is in the progress store, Run All brings the widgets back.
+        # The same policy as `sciatica-course lab`: a kernel no page is connected to any more (its tab closed
+        # without shutting it, the browser closed, the laptop lid shut) and idle for KERNEL_CULL_IDLE seconds is
+        # shut. A kernel with an open tab is never culled, nor a busy one: a student who comes back to a lesson
+        # finds it as they left it. (Closing a lesson's tab shuts its kernel at once: sciatica_course/jupyter_config.)
         f"--MappingKernelManager.cull_idle_timeout={KERNEL_CULL_IDLE}",
         f"--MappingKernelManager.cull_interval={max(1, min(300, KERNEL_CULL_IDLE // 3))}",
-        "--MappingKernelManager.cull_connected=True",
+        "--MappingKernelManager.cull_connected=False",
         "--MappingKernelManager.cull_busy=False",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
