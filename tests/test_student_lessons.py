@@ -67,3 +67,32 @@ def test_a_case_for_the_student_hides_its_answer(lesson):
         m = ANSWER_WORDS.search(visible)
         assert not m, (f"{lesson.notebook}: the case gives its answer in the same paragraph; put it in a "
                        f"<details> block: ...{visible[max(0, m.start() - 100):m.end() + 100]}")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)
+def test_every_cell_shows_a_widget_or_html_never_a_python_value(lesson, tmp_path, monkeypatch):
+    """Each lesson's cells, run here without a kernel: what a cell ends with is a widget, HTML or nothing - never a
+    Python value that a student would see as its repr (lessons 6 and 7 ended with ``session_planner().set(...)``,
+    which returned a Recommendation). The browser suite checks the same in the page; this fails in seconds."""
+    import ast
+
+    import ipywidgets as W
+
+    monkeypatch.setenv("SCIATICA_COURSE_HOME", str(tmp_path))
+    nb = json.loads((ROOT / "notebooks" / lesson.notebook).read_text())
+    ns: dict = {}
+    raw = []
+    for i, c in enumerate(nb["cells"]):
+        if c["cell_type"] != "code":
+            continue
+        src = "".join(c["source"])
+        tree = ast.parse(src)
+        if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+            exec(compile(tree, f"cell {i}", "exec"), ns)
+            continue
+        exec(compile(ast.Module(tree.body[:-1], []), f"cell {i}", "exec"), ns)
+        value = eval(compile(ast.Expression(tree.body[-1].value), f"cell {i}", "eval"), ns)
+        if not (value is None or isinstance(value, W.Widget) or hasattr(value, "_repr_html_")
+                or hasattr(value, "_ipython_display_")):
+            raw.append(f"cell {i}: {src.strip()[:80]} -> {type(value).__name__}")
+    assert not raw, f"{lesson.notebook} shows a Python value as text:\n" + "\n".join(raw)
