@@ -134,11 +134,19 @@ def test_a_stored_figure_is_shown_without_importing_matplotlib(store):
 
 
 # ------------------------------------------------------------------------------- drawing every lesson's figures
-def test_prerender_runs_every_lesson_and_fills_the_store(tmp_path):
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
+    """A store filled by ``prerender`` (what ``sciatica-course figures`` does at set-up), and what it reported."""
+    from sciatica_course.prerender import prerender
+
+    store = tmp_path_factory.mktemp("filled") / "store"
+    return store, prerender(store)
+
+
+def test_prerender_runs_every_lesson_and_fills_the_store(filled):
     from sciatica_course.prerender import prerender, student_notebooks
 
-    store = tmp_path / "store"
-    done = prerender(store)
+    store, done = filled
     assert done["problems"] == []
     assert done["lessons"] == [p.name for p in student_notebooks()] and len(done["lessons"]) == 10
     assert done["figures"] >= 1 and done["figures"] == len(list(store.glob("*.json")))
@@ -227,13 +235,11 @@ print(sorted(m for m in ("matplotlib", "numpy", "PIL", "pandas") if m in sys.mod
 """
 
 
-def test_every_student_lesson_shows_its_figures_from_the_store_without_matplotlib(tmp_path):
+def test_every_student_lesson_shows_its_figures_from_the_store_without_matplotlib(tmp_path, filled):
     """After set-up (``sciatica-course figures``), Run All of every lesson and the clicks a student makes import
     no matplotlib, numpy, PIL or pandas: every figure comes from the store or is SVG written in Python."""
-    from sciatica_course.prerender import prerender
-
-    store = tmp_path / "store"
-    assert prerender(store)["problems"] == []
+    store, done = filled
+    assert done["problems"] == []
     env = {**os.environ, cache.VARIABLE: str(store), "SCIATICA_COURSE_HOME": str(tmp_path / "home")}
     out = subprocess.run([sys.executable, "-c", _LESSONS_FROM_THE_STORE], capture_output=True, text=True,
                          env=env, cwd=tmp_path, timeout=300)
