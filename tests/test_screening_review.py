@@ -73,6 +73,8 @@ def test_cancer_script_is_honest():
 
 # ---- destinations by population -------------------------------------------------------------------------
 AMBULANCE = {"systemically_unwell", "aneurysm_rupture_suspected", "acute_limb_ischaemia"}
+# injuries keep the Emergency Department in pregnancy (RF-05, RF-09: scans and a trauma team)
+INJURY_ED = {"major_trauma", "anticoagulant_head_injury", "trauma_with_weakness"}
 
 
 def test_pregnancy_sends_every_urgent_or_emergency_referral_to_maternity_triage():
@@ -110,7 +112,8 @@ def test_routes_follow_the_population_and_never_change_urgency(f):
     r = recommend(f, course=COURSE)
     for ref in r.referrals:
         if f.get("pregnancy_weeks") and ref.urgency in ("urgent", "emergency"):
-            assert "aternity" in ref.where or (ref.rule in AMBULANCE and "999" in ref.where)
+            assert ("aternity" in ref.where or (ref.rule in AMBULANCE and "999" in ref.where)
+                    or (ref.rule in INJURY_ED and "Emergency Department" in ref.where and "pregnan" in ref.do))
         if f.get("foot_drop"):
             assert "drive" in ref.do
     bare = {k: v for k, v in f.items() if k not in ("pregnancy_weeks",)}
@@ -218,3 +221,94 @@ def test_every_new_finding_is_asked_in_the_screening_widget_or_the_intake():
     # the red-flag ones are in the lesson 4 screening widget; all but the pregnancy warning signs in the intake
     assert set(NEW) - {"varicose_veins", "lymphoedema"} <= screening
     assert set(NEW) - {"pregnancy_warning_signs"} <= intake
+
+
+# ---- review fixes (November 2026) ---------------------------------------------------------------------------
+def test_lifting_is_not_trauma():
+    # RF-05a: a bend or a lift that starts radicular pain is the disc story, not a fall or a knock. The question
+    # must not invite "yes" for a lift, or below-knee numbness becomes trauma_with_weakness (an emergency) and a
+    # lift on blood thinners becomes anticoagulant_fall.
+    spec = COURSE.findings["minor_trauma"]
+    q = spec.question.lower()
+    assert "fall" in q and "knock" in q
+    assert "lifting does not count" in q, q
+    assert "lift" not in spec.label.lower()
+    for rf in COURSE.red_flags:
+        for rule in rf.rules:
+            text = f"{rule.explanation} {rule.referral.say}".lower()
+            assert "fall, knock or lift" not in text and "fall or strain" not in text, rule.id
+    # the typical lift: no trauma, so no trauma rule fires (ordinary sciatica, treated and dosed)
+    r = rec(age=38, symptoms_below_knee=True, numbness=True, minor_trauma=False, pain_score=5, weeks_since_onset=1)
+    assert r.urgency == "none" and r.treat_today
+    r = rec(age=55, anticoagulants=True, symptoms_below_knee=True, pain_score=5)
+    assert r.urgency == "none" and r.treat_today
+
+
+PREGNANT_INJURY = [
+    ("major trauma", dict(major_trauma=True), "major_trauma", "999"),
+    ("head injury on a blood thinner", dict(anticoagulants=True, minor_trauma=True, head_injury=True),
+     "anticoagulant_head_injury", "Emergency Department"),
+    ("a knock and new numbness", dict(minor_trauma=True, numbness=True), "trauma_with_weakness",
+     "Emergency Department"),
+]
+
+
+@pytest.mark.parametrize("name,f,rule,where", PREGNANT_INJURY, ids=[p[0] for p in PREGNANT_INJURY])
+def test_pregnancy_keeps_the_emergency_department_after_an_injury(name, f, rule, where):
+    # RF-09 / NICE QS74 (CT head within 8 hours), RF-05 (999, do not move): maternity triage cannot scan
+    r = rec(pregnancy_weeks=28, **f)
+    ref = r.referral
+    assert r.urgency == "emergency" and ref.rule == rule, (name, ref.rule)
+    assert where in ref.where and not ref.where.startswith("Maternity"), (name, ref.where)
+    assert "pregnan" in ref.say and "pregnan" in ref.do, name
+    assert rule in {x for route in COURSE.referral_routes for x in route.except_rules}
+
+
+def test_sudden_severe_pain_over_65_is_same_day_and_names_the_aneurysm():
+    # RF-05a keeps it urgent; RF-07a (men over 65) makes it same day with the 999 safety net
+    for f in (dict(age=72), dict(age=74, long_term_corticosteroids=True),
+              dict(age=80, osteoporosis=True, long_term_corticosteroids=True)):
+        r = rec(sudden_severe_back_pain=True, **f)
+        assert r.urgency == "urgent" and not r.treat_today, f
+        ref = r.referral
+        assert ref.rule == "sudden_severe_pain_over_65", (f, ref.rule)
+        assert "few days" not in ref.where and ref.timeframe.startswith("Today"), (f, ref.timeframe)
+        for word in ("aneurysm", "999", "faint", "sweaty", "clammy", "tummy", "pulsing"):
+            assert word in ref.say, (f, word)
+    # under 65 with steroids: still urgent, same day to within days
+    r = rec(age=50, long_term_corticosteroids=True, sudden_severe_back_pain=True)
+    assert r.urgency == "urgent" and r.referral.rule == "fragility_fracture_no_fall"
+    # faint or clammy is still an ambulance
+    assert rec(age=72, sudden_severe_back_pain=True, feels_faint_or_clammy=True).urgency == "emergency"
+
+
+def test_long_term_steroids_count_as_immunosuppression_with_fever():
+    rule = next(r for rf in COURSE.red_flags for r in rf.rules if r.id == "fever_immunosuppressed")
+    assert "steroid" in rule.explanation
+    r = rec(fever=True, long_term_corticosteroids=True)
+    assert r.urgency == "emergency" and r.referral.rule == "fever_immunosuppressed"
+
+
+def test_known_aneurysm_without_new_pain_is_a_local_exclusion():
+    # RF-07a: known AAA with new pain -> urgent; without, no deep abdominal or psoas work only
+    r = rec(age=74, known_aneurysm=True, pain_score=3, weeks_since_onset=6, improving=True)
+    assert r.urgency == "none" and r.treat_today
+    abdomen = [a for a in r.areas if "abdomen" in a.area.lower() and a.action == "avoid"]
+    assert abdomen and "999" in abdomen[0].reason + " ".join(
+        ci.what_to_do for ci in COURSE.contraindications if ci.id == "aneurysm_abdomen")
+    assert rec(known_aneurysm=True, new_back_or_abdominal_pain=True).urgency == "urgent"
+    assert rec(pulsating_abdomen=True).urgency == "urgent"
+    assert rec(known_aneurysm=True, sudden_severe_back_pain=True).urgency == "emergency"
+
+
+def test_hip_precautions_exclude_moving_the_joint_and_deep_specific_work():
+    # CI-04: after a posterior hip replacement no flexion past 90 degrees, adduction or internal rotation until
+    # the surgeon clears it - passive movement and nerve sliders take the hip there
+    case = COURSE.cases["after_hip_replacement"]
+    r = recommend(case.findings_dict(), course=COURSE)
+    assert r.treat_today
+    for t in ("passive_movement", "nerve_slider", "nerve_tensioner", "static_stretch", "contract_relax",
+              "trigger_point_pressure", "stripping", "deep_tissue", "cross_fibre_friction"):
+        assert t not in r.techniques, t
+        assert t in r.avoided and r.avoided[t], t
+    assert set(case.expected.techniques) <= set(r.techniques)

@@ -66,21 +66,22 @@ SHEET = [
     ({"fever": True, "on_chemotherapy": True}, "emergency", "neutropenic_sepsis"),
     ({"feels_faint_or_clammy": True, "on_chemotherapy": True}, "emergency", "neutropenic_sepsis"),
     ({"fever": True, "immunosuppression": True}, "emergency", "fever_immunosuppressed"),
+    ({"fever": True, "long_term_corticosteroids": True}, "emergency", "fever_immunosuppressed"),   # RF-04
     ({"feels_faint_or_clammy": True}, "emergency", "systemically_unwell"),
     ({"on_chemotherapy": True, "numbness": True}, "emergency", "chemo_neuro"),
     ({"on_chemotherapy": True}, "urgent", "cancer_history_pain"),
     # RF-05a fragility fracture needs no fall; any neurological sign after trauma is an emergency
     ({"sudden_severe_back_pain": True, "long_term_corticosteroids": True}, "urgent", "fragility_fracture_no_fall"),
     ({"sudden_severe_back_pain": True, "osteoporosis": True}, "urgent", "fragility_fracture_no_fall"),
-    ({"sudden_severe_back_pain": True, "age": 70}, "urgent", "fragility_fracture_no_fall"),
+    ({"sudden_severe_back_pain": True, "age": 70}, "urgent", "sudden_severe_pain_over_65"),
     ({"minor_trauma": True, "osteoporosis": True, "numbness": True}, "emergency", "trauma_with_weakness"),
     ({"minor_trauma": True, "bladder_dysfunction": True}, "emergency", "trauma_with_weakness"),
     # RF-07a aortic aneurysm
     ({"sudden_severe_back_pain": True, "feels_faint_or_clammy": True}, "emergency", "aneurysm_rupture_suspected"),
     ({"sudden_severe_back_pain": True, "known_aneurysm": True}, "emergency", "aneurysm_rupture_suspected"),
     ({"sudden_severe_back_pain": True, "pulsating_abdomen": True}, "emergency", "aneurysm_rupture_suspected"),
-    ({"pulsating_abdomen": True}, "urgent", "aneurysm_known_or_pulsating"),
-    ({"known_aneurysm": True}, "urgent", "aneurysm_known_or_pulsating"),
+    ({"pulsating_abdomen": True}, "urgent", "aneurysm_pulsating"),
+    ({"known_aneurysm": True, "new_back_or_abdominal_pain": True}, "urgent", "aneurysm_known_new_pain"),
     # RF-07b limb ischaemia and claudication
     ({"cold_pale_foot": True}, "emergency", "acute_limb_ischaemia"),
     ({"walking_leg_pain_eases_standing": True}, "routine", "vascular_claudication"),
