@@ -14,6 +14,7 @@ Two checks, both comparing a case with ``recommend(case findings)``:
   treats today when the rules say urgent or emergency (or a systemic        critical
   contraindication applies)
   refers slower than an emergency when the rules say emergency              critical
+  sends the client by car when the rule says call an ambulance (RF-07a)     unsafe at least
   uses a technique that an applicable contraindication or caution excludes  critical
   refers routinely, or not at all, without treating, when the rules say     unsafe at least
   urgent
@@ -155,6 +156,12 @@ def grade_bounds(choice, step_kind: str, rec, excluded: dict) -> Optional[tuple]
         elif need_u == "emergency" and u is not None and u != "emergency":
             bounds.append(("critical", "critical", f"it refers with urgency {u!r} where the rules give an emergency"
                            + _why(rec, "red_flag") + ": hours count"))
+        elif (u == "emergency" and getattr(choice, "transport", None) == "own_way"
+              and any(getattr(r, "ambulance", False) for r in rec.referrals if r.urgency == "emergency")):
+            rules = ", ".join(dict.fromkeys(r.rule for r in rec.referrals if getattr(r, "ambulance", False)))
+            bounds.append(("unsafe", "critical", "it sends the client to emergency care their own way (by car) "
+                           f"where the rules say call an ambulance (rules: {rules}): if they collapse on the way "
+                           "no one can help"))
         elif need_u == "urgent" and u is not None and rank(u) < rank("urgent"):
             bounds.append(("unsafe", "critical", f"it refers with urgency {u!r} where the rules give 'urgent'"
                            + _why(rec, "red_flag")))

@@ -203,3 +203,39 @@ def test_the_validate_command_refuses_a_misgraded_library_case(tmp_path):
         "grading table (CASE-01) makes it safe to suboptimal: it refers with urgency 'emergency', at the required "
         "urgency; a referral at or above the urgency the rules give is never unsafe or critical"], r.stdout
     assert "nothing was loaded" in r.stderr
+
+
+def test_driving_the_client_where_the_rule_says_ambulance_is_unsafe_at_least():
+    """RF-07a: a suspected leaking aneurysm is "call an ambulance, do not drive them". A choice at the right
+    urgency that sends the client by car is graded unsafe at least (the review found it graded suboptimal)."""
+    from types import SimpleNamespace as NS
+
+    from sciatica_course import casecheck
+    from sciatica_course.reasoning import recommend
+
+    def rec(ambulance):
+        ref = NS(urgency="emergency", rule="aneurysm_rupture_suspected", ambulance=ambulance)
+        return NS(urgency="emergency", treat_today=False, reasons=(), avoided={}, irritability=None, referrals=(ref,))
+
+    def choice(transport):
+        return NS(urgency="emergency", treat_today=False, techniques=(), transport=transport)
+
+    assert casecheck.grade_bounds(choice("own_way"), "referral", rec(True), {})[:2] == ("unsafe", "critical")
+    assert casecheck.grade_bounds(choice("ambulance"), "referral", rec(True), {})[:2] == ("safe", "suboptimal")
+    assert casecheck.grade_bounds(choice(None), "referral", rec(True), {})[:2] == ("safe", "suboptimal")
+    # where the rule does not insist on an ambulance (e.g. cauda equina: the ED by any safe means), a car is fine
+    assert casecheck.grade_bounds(choice("own_way"), "referral", rec(False), {})[:2] == ("safe", "suboptimal")
+    # the real rule and the real case
+    course = load_course()
+    r = recommend(dict(age=72, sudden_severe_back_pain=True, known_aneurysm=True), course=course)
+    assert r.referral.rule == "aneurysm_rupture_suspected" and r.referral.ambulance
+    case = course.cases["aortic_aneurysm_back_pain"]
+    drive = next(c for s in case.steps for c in s.choices if c.id == "ref_drive")
+    assert drive.transport == "own_way" and drive.safety in ("unsafe", "critical") and drive.points <= 0
+    assert "nsafe" in drive.feedback or "ritical" in drive.feedback
+    # graded 'suboptimal' again, the check refuses it
+    from dataclasses import replace
+    bad = replace(case, steps=tuple(replace(s, choices=tuple(replace(c, safety="suboptimal") if c.id == "ref_drive"
+                                                                 else c for c in s.choices)) for s in case.steps))
+    problems = casecheck.grading_problems(bad, recommend(case.findings_dict(), course=course), course)
+    assert any("ref_drive" in msg and "ambulance" in msg for _path, msg in problems), problems

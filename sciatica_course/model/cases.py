@@ -63,6 +63,10 @@ class Choice:
     position: Optional[Position] = None
     techniques: tuple[TechniqueId, ...] = ()
     avoid: tuple[TechniqueId, ...] = ()
+    transport: Optional[Annotated[Literal["ambulance", "own_way"], Doc(
+        "How a referral choice gets the client there: 'ambulance' (999 / 112 / 911 called) or 'own_way' (driven "
+        "by the therapist or a friend, a taxi, or on their own). Where the rules say an ambulance, a choice that "
+        "sends the client their own way is graded unsafe at least (CASE-01, RF-07a).")]] = None
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,9 @@ class Referral:
     timeframe: Text
     say: Annotated[str, MinLen(1), Doc("What the therapist says to the client.")]
     do: Annotated[str, MinLen(1), Doc("What the therapist does now.")]
+    ambulance: Annotated[bool, Doc("The transport is an ambulance (999 / 112 / 911): the client must not be driven "
+                                   "or make their own way (e.g. a suspected leaking aortic aneurysm, RF-07a). The "
+                                   "case grading check reads it.")] = False
 
 
 @dataclass(frozen=True)

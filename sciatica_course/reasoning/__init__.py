@@ -41,6 +41,7 @@ class Referral:
     urgency: str
     sources: tuple[str, ...]
     routes: tuple[str, ...] = ()                   # ids of data/referral_routes.yaml records applied to it
+    ambulance: bool = False                        # an ambulance is the transport: never driven (RF-07a)
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ def screen(findings: Mapping[str, object], course) -> ScreenResult:
         ref = rule.referral
         referrals.append(Referral(where=ref.where, timeframe=ref.timeframe, say=ref.say, do=ref.do,
                                   condition=flag.condition, rule=rule.id, urgency=rule.urgency,
-                                  sources=tuple(rule.sources)))
+                                  sources=tuple(rule.sources), ambulance=bool(getattr(ref, "ambulance", False))))
     applying = [ci for ci, pred in comp.contraindications if pred(findings)]
     systemic = tuple(ci.id for ci in applying if ci.category == "systemic")
     extra = []
