@@ -16,6 +16,7 @@ Two checks, both comparing a case with ``recommend(case findings)``:
   refers slower than an emergency when the rules say emergency              critical
   sends the client by car when the rule says call an ambulance (RF-07a)     unsafe at least
   uses a technique that an applicable contraindication or caution excludes  critical
+  (or a lying position one excludes, e.g. flat supine late in pregnancy)
   refers routinely, or not at all, without treating, when the rules say     unsafe at least
   urgent
   uses a technique the irritability level excludes                          unsafe at least
@@ -129,13 +130,17 @@ def agreement_report(course) -> list:
 # Grading (CASE-01)
 def excluded_by_contraindication(rec, course) -> dict:
     """{technique id: contraindication names} for techniques a contraindication or caution that applies to
-    these findings excludes (as opposed to techniques only the irritability level rules out)."""
+    these findings excludes (as opposed to techniques only the irritability level rules out), and
+    {"position:<position>": names} for the lying positions one excludes (CI-08a: a contraindicated position is
+    graded like a contraindicated technique)."""
     from .reasoning.treatment import applicable_contraindications
 
     out: dict = {}
     for ci in applicable_contraindications(dict(rec.findings), course, categories=("systemic", "local", "caution")):
         for tid in ci.excluded_techniques:
             out.setdefault(tid, []).append(ci.name)
+        for pos in getattr(ci, "positions_excluded", ()):
+            out.setdefault(f"position:{pos}", []).append(ci.name)
     return out
 
 
@@ -172,6 +177,10 @@ def grade_bounds(choice, step_kind: str, rec, excluded: dict) -> Optional[tuple]
         if need_u == "routine" and need_t and treats and u == "none":
             bounds.append(("suboptimal", "critical", "it treats without the routine review the rules call for"
                            + _why(rec, "red_flag")))
+    pos = getattr(choice, "position", None)
+    if pos and need_t and f"position:{pos}" in excluded:
+        bounds.append(("critical", "critical", f"it uses a position a contraindication excludes today: {pos} "
+                       f"({', '.join(excluded[f'position:{pos}'])})"))
     if choice.techniques and need_t:
         ci_hits = [t for t in choice.techniques if t in excluded]
         irr_hits = [t for t in choice.techniques if t in rec.avoided and t not in excluded]

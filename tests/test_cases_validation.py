@@ -239,3 +239,19 @@ def test_driving_the_client_where_the_rule_says_ambulance_is_unsafe_at_least():
                                                                  else c for c in s.choices)) for s in case.steps))
     problems = casecheck.grading_problems(bad, recommend(case.findings_dict(), course=course), course)
     assert any("ref_drive" in msg and "ambulance" in msg for _path, msg in problems), problems
+
+
+def test_a_contraindicated_position_is_critical_like_a_contraindicated_technique():
+    """CASE-01 / CI-08: flat supine for 40 minutes at 26 weeks is excluded by a contraindication, so the choice is
+    critical (the review found it graded unsafe)."""
+    from sciatica_course import casecheck
+    from sciatica_course.reasoning import recommend
+
+    course = load_course()
+    case = course.cases["pregnancy_pelvic_girdle"]
+    rec = recommend(case.findings_dict(), course=course)
+    excluded = casecheck.excluded_by_contraindication(rec, course)
+    assert "position:supine" in excluded and rec.position != "supine"
+    supine = next(c for s in case.steps for c in s.choices if c.id == "plan_supine")
+    assert casecheck.grade_bounds(supine, "plan", rec, excluded)[:2] == ("critical", "critical")
+    assert supine.safety == "critical" and "ritical" in supine.feedback
