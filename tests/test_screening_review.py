@@ -312,3 +312,18 @@ def test_hip_precautions_exclude_moving_the_joint_and_deep_specific_work():
         assert t not in r.techniques, t
         assert t in r.avoided and r.avoided[t], t
     assert set(case.expected.techniques) <= set(r.techniques)
+
+
+def test_claims_and_figures_from_the_review():
+    # issue 15: "works best with exercise" is partly supported (the overstated / partly supported class, which the
+    # myth check labels "Partly supported"); "permanent damage" is overstated and alarmist - permanent damage is rare
+    from sciatica_course.widgets.claims import VERDICTS
+
+    combined = COURSE.claims["evidence_combined_with_exercise"]
+    assert combined.verdict == "overstated" and combined.explanation.startswith("Partly supported")
+    assert dict((v, label) for v, label, _hint in VERDICTS)["overstated"].startswith("Partly supported")
+    damage = COURSE.claims["prognosis_permanent_damage"]
+    assert damage.verdict == "overstated" and "alarmist" in damage.explanation and "rare" in damage.explanation
+    # TEST-09 (Martin 2014): either test positive, LR+ 4.57
+    notes = " ".join(str(getattr(s, "note", "")) for t in COURSE.special_tests for s in t.accuracy)
+    assert "4.57" in notes and "4.55" not in notes

@@ -362,3 +362,14 @@ def test_citations_come_with_a_sources_block():
     q = Quiz(COURSE.quizzes["rf_ces_action"], course=COURSE, record=False)
     q.choose("b")
     assert "<summary>Sources</summary>" in q.feedback.value
+
+def test_red_flag_quiz_data_cites_authors_not_fact_codes():
+    """The review found "(RF-00c)" in a red-flag quiz explanation. The widgets drop fact codes, which left that
+    explanation with no citation at all: red-flag quiz text in the data cites authors and years instead."""
+    found = []
+    for q in COURSE.quizzes:
+        if q.lesson != "red_flags_and_referral":
+            continue
+        texts = [q.stem] + [t for o in q.options for t in (o.text, o.explanation, getattr(o, "harm", None) or "")]
+        found += [f"{q.id}: {m.group(0)}" for t in texts for m in LEAKS[0][0].finditer(t)]
+    assert not found, found

@@ -13,7 +13,7 @@ from .common import STYLE, feedback_html, option_button
 
 VERDICTS = (
     ("supported", "Supported", "The evidence or the anatomy backs it."),
-    ("overstated", "Overstated", "Partly true, but it claims more than the evidence shows."),
+    ("overstated", "Partly supported", "Partly true, but overstated: it claims more than the evidence shows."),
     ("unsupported", "Unsupported", "The evidence or the anatomy does not back it, or contradicts it."),
 )
 SEED_NAMES = {   # where a claim was read, as a student is told it (never the article's number)
