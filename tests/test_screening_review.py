@@ -327,3 +327,23 @@ def test_claims_and_figures_from_the_review():
     # TEST-09 (Martin 2014): either test positive, LR+ 4.57
     notes = " ".join(str(getattr(s, "note", "")) for t in COURSE.special_tests for s in t.accuracy)
     assert "4.57" in notes and "4.55" not in notes
+
+
+def _markdown(notebook):
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / notebook).read_text(encoding="utf-8"))
+    text = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    return " ".join(text.split())
+
+
+def test_lessons_teach_the_review_urgencies_and_pregnancy_thresholds():
+    # RF-02a: rapid (hours-days) or multi-root weakness -> emergency; slowly progressive single-movement -> urgent
+    l8 = _markdown("08_case_clinic.ipynb")
+    assert "getting worse: the Emergency Department" not in l8
+    assert "hours or days" in l8 and "more than one movement" in l8 and "getting slowly worse: urgent" in l8
+    # CI-08a: prone from about 14 weeks, calves and inner thighs throughout, flat supine from about 20 weeks
+    l3 = _markdown("03_assessment_reasoning.ipynb")
+    assert "pregnancy from about 20 weeks," not in l3
+    assert "14 weeks" in l3 and "20 weeks" in l3 and "inner thighs" in l3
