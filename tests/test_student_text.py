@@ -238,8 +238,9 @@ def test_one_mark_per_urgency():
 def test_student_text_helpers():
     from sciatica_course.text import cite, human_label, short_cite, student_text, without_verdict
 
-    assert student_text("built from L4 to S3 (ANAT-01).") == "built from L4 to S3."
-    assert student_text("65.4 mm (Tomaszewski 2016, ANAT-07).") == "65.4 mm (Tomaszewski 2016)."
+    assert student_text("built from L4 to S3 (ANAT-99).", COURSE) == "built from L4 to S3."   # no source: dropped
+    assert student_text("built from L4 to S3 (ANAT-01).", COURSE, citations=False) == "built from L4 to S3."
+    assert student_text("65.4 mm (Tomaszewski 2016, ANAT-07).", COURSE) == "65.4 mm (Tomaszewski 2016)."
     assert student_text("responds well (seed 003); then") == "responds well; then"
     assert student_text("(section 10, seed 004).") == "."
     assert student_text("L4-L5 disc (NICE NG59)") == "L4-L5 disc (NICE NG59)"
@@ -373,3 +374,101 @@ def test_red_flag_quiz_data_cites_authors_not_fact_codes():
         texts = [q.stem] + [t for o in q.options for t in (o.text, o.explanation, getattr(o, "harm", None) or "")]
         found += [f"{q.id}: {m.group(0)}" for t in texts for m in LEAKS[0][0].finditer(t)]
     assert not found, found
+
+
+
+# ---- fact codes become author-year citations (issue 16, item 7): "(ANAT-01)" used to vanish, leaving no citation
+
+class _Sources(dict):
+    """A bibliography as the Course holds it: looked up by key, iterated as records."""
+
+    def __iter__(self):
+        return iter(self.values())
+
+
+def _toy_course():
+    from types import SimpleNamespace as NS
+
+    def src(key, kind, citation, year, facts):
+        return NS(id=key, kind=kind, citation=citation, year=year, url=None, fact_ids=tuple(facts))
+
+    return NS(sources=_Sources({s.id: s for s in (
+        src("sheet", "evidence_sheet", "The course's evidence summary.", 2026, ["RF-03"]),
+        src("blog_2020", "seed_article", "A massage blog. 2020.", 2020, ["IRR-07", "TECH-01"]),
+        src("smith_2001", "textbook", "Smith A. A textbook. 2001.", 2001, ["RF-03", "ANAT-05"]),
+        src("jones_2010", "primary", "Jones B, Brown C, Green D. A trial. J 2010;1:1.", 2010, ["RF-03"]),
+        src("lee_2015", "review", "Lee E, Kim F. A review. R 2015;2:2.", 2015, ["RF-03", "IRR-07"]),
+    )}), fingerprint="")
+
+
+def test_fact_codes_become_author_year_citations():
+    from sciatica_course.text import cited_sources, inline, student_text
+
+    toy = _toy_course()
+    # best first (a primary study or review before a textbook), at most two per code, the evidence sheet never
+    assert student_text("Refer today (RF-03).", toy) == "Refer today (Jones et al. 2010; Lee and Kim 2015)."
+    # the record's own sources win among the candidates
+    assert student_text("Refer today (RF-03).", toy, prefer=["smith_2001"]) == "Refer today (Smith 2001)."
+    # square brackets and several codes; a popular (seed) article only when nothing else supports the fact
+    assert student_text("x [RF-03, IRR-07]; y", toy) == "x (Jones et al. 2010; Lee and Kim 2015); y"
+    assert student_text("x (TECH-01).", toy) == "x (A massage blog)."
+    # a code with a letter falls back to its fact; a code no source supports is dropped, with its brackets
+    assert student_text("nerve (ANAT-05a) here (CI-99).", toy) == "nerve (Smith 2001) here."
+    # a work the text already names is not cited twice
+    assert student_text("as Lee 2015 showed (IRR-07).", toy) == "as Lee 2015 showed."
+    assert student_text("see (Lee 2015, IRR-07; section 2).", toy) == "see (Lee 2015)."
+    assert cited_sources("a (RF-03) b [IRR-07]", toy, prefer=["lee_2015"]) == ["lee_2015"]
+    assert inline("**Refer** (RF-03)", toy, ["jones_2010"]) == "<b>Refer</b> (Jones et al. 2010)"
+    # built once per course and kept on it
+    assert toy._student_citations["facts"]["RF-03"] == ("jones_2010", "lee_2015", "smith_2001")
+
+
+def _coded_texts():
+    """(item, option, text) for every quiz stem, explanation and harm that cites a fact code in brackets."""
+    from sciatica_course.text import _PAREN, FACT_ID
+
+    for q in COURSE.quizzes:
+        for o in q.options:
+            for t in (q.stem, o.explanation, o.harm):
+                if t and any(FACT_ID.search(m.group(0)) for m in _PAREN.finditer(t)):
+                    yield q, o, t
+
+
+def test_every_quiz_fact_code_has_a_source():
+    """Each fact code a quiz cites is supported by a source (data/sources.yaml ``fact_ids``), so none is dropped
+    from what the student reads: add the fact ID to the source that supports it."""
+    from sciatica_course.text import FACT_ID, fact_source_keys
+
+    missing = sorted({f"{q.id}: {c}" for q, _o, t in _coded_texts() for c in FACT_ID.findall(t)
+                      if not fact_source_keys(c, COURSE, q.sources)})
+    assert not missing, missing
+
+
+def test_quiz_feedback_cites_authors_where_the_data_cites_fact_codes():
+    """Every quiz option's feedback as a student sees it: where the data cited a fact code there is an author-year
+    citation (or the text names that work itself), no code leaks, and the Sources block lists each work cited."""
+    from sciatica_course.text import FACT_ID, _same_work, cited_sources, inline, short_cite
+    from sciatica_course.widgets.common import Quiz
+
+    coded = list(_coded_texts())
+    assert len(coded) >= 50, "the quiz data has far fewer fact codes than expected: was the finder broken?"
+    problems, widgets = [], {}
+    for q, o, t in coded:
+        keys = cited_sources(t, COURSE, q.sources)
+        shown = visible(inline(t, COURSE, q.sources))
+        if FACT_ID.search(shown) or not keys:
+            problems.append(f"{q.id}/{o.id}: {shown!r} (cites {keys})")
+            continue
+        if not any(_same_work(short_cite(k, COURSE), shown) for k in keys):
+            problems.append(f"{q.id}/{o.id}: no author-year citation in {shown!r}")
+        if q.id not in widgets:
+            w = Quiz(q, course=COURSE, record=False)
+            w.choose(next(x.id for x in q.options if not x.correct))
+            widgets[q.id] = w.feedback.value + w.stem.value
+        html = widgets[q.id]
+        if inline(t, COURSE, q.sources) not in html:
+            problems.append(f"{q.id}/{o.id}: the widget does not show the cited text")
+        block = html.split("<summary>Sources</summary>", 1)[-1] if "<summary>Sources</summary>" in html else ""
+        problems += [f"{q.id}/{o.id}: {k} is cited but not in the Sources block" for k in keys
+                     if _html.escape(COURSE.sources[k].citation, quote=True)[:40] not in block]
+    assert not problems, "\n".join(problems)

@@ -8,7 +8,7 @@ from typing import Callable, Optional
 
 import ipywidgets as W
 
-from ..text import esc, inline, sources_block
+from ..text import cited_sources, esc, inline, sources_block
 from .common import STYLE, feedback_html, option_button
 
 VERDICTS = (
@@ -64,10 +64,12 @@ class ClaimCheck(W.VBox):
                 f"<b>Not quite.</b> You said <i>{esc(labels[verdict])}</i>.")
         from ..loading import load_course
 
-        srcs = sources_block(self.claim.sources, self.course if self.course is not None else load_course())
+        course = self.course if self.course is not None else load_course()
+        mine = self.claim.sources
+        srcs = sources_block([*mine, *cited_sources(self.claim.explanation, course, mine)], course)
         self.feedback.value = feedback_html(
             f"<p>{head} The course's verdict: <b>{esc(labels[self.claim.verdict])}</b>.</p>"
-            f"<p>{inline(self.claim.explanation)}</p>"
+            f"<p>{inline(self.claim.explanation, course, mine)}</p>"
             + srcs)
         if first and self.record:
             from .common import _record_answer

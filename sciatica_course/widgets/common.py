@@ -9,7 +9,7 @@ from typing import Callable, Optional, Union
 
 import ipywidgets as W
 
-from ..text import esc, inline, sources_block
+from ..text import cited_sources, esc, inline, sources_block
 from .layout import LAYOUT_CSS
 
 # One small style block so option buttons wrap long text and show a visible keyboard focus ring, and every
@@ -84,9 +84,10 @@ def option_order(item, key: Optional[str] = None) -> list:
     return shuffled(item.id, item.options, key)
 
 
-def safety_warning(option, confidence: Optional[int] = None) -> str:
+def safety_warning(option, confidence: Optional[int] = None, course=None, prefer=()) -> str:
     """The plain warning shown when an unsafe or critical option is chosen (empty for any other option):
-    what could happen to the client, and a flag when the student was sure of it."""
+    what could happen to the client, and a flag when the student was sure of it. ``course`` and ``prefer`` (the
+    item's sources) turn fact codes into author-year citations (:func:`~sciatica_course.text.student_text`)."""
     if option.safety not in SAFETY_WORDS:
         return ""
     head, lead = SAFETY_WORDS[option.safety]
@@ -96,7 +97,7 @@ def safety_warning(option, confidence: Optional[int] = None) -> str:
         sure = (f"<p><b>Confident and unsafe:</b> you chose this as <i>{esc(level)}</i>. A confident unsafe choice "
                 "is the one you would not stop to check with a real client: revisit this question first.</p>")
     return (f'<div class="sc-unsafe" role="alert"><p><b>{esc(head)}</b> {esc(lead)} '
-            f"<b>What could happen:</b> {inline(option.harm or '')}</p>{sure}</div>")
+            f"<b>What could happen:</b> {inline(option.harm or '', course, prefer)}</p>{sure}</div>")
 
 
 def _record_answer(**kw) -> Optional[str]:
@@ -131,7 +132,8 @@ class Quiz(W.VBox):
         self.save_message: Optional[str] = None
         self._shown_at = time.monotonic()
         title = f"Question {number}" if number else "Question"
-        self.stem = W.HTML(f'<div role="heading" aria-level="3"><b>{esc(title)}.</b> {inline(item.stem)}</div>')
+        self.stem = W.HTML(f'<div role="heading" aria-level="3"><b>{esc(title)}.</b> '
+                           f'{inline(item.stem, course, item.sources)}</div>')
         self.buttons = {}
         for opt in self.options:
             b = option_button(opt.text)
@@ -169,11 +171,12 @@ class Quiz(W.VBox):
                 mark += f" ({'dangerous' if o.safety == 'critical' else 'unsafe'} for the client)"
             you = " — <i>your answer</i>" if o.id == option_id else ""
             rows.append(f"<li><span class='sc-right'>{mark}</span>{you}: <b>{esc(o.text)}</b><br>"
-                        f"{inline(o.explanation)}</li>")
+                        f"{inline(o.explanation, self.course, self.item.sources)}</li>")
         if chosen.correct:
             verdict = "<p><b>Right.</b> Here is why, and why each other option is wrong:</p>"
         elif chosen.safety in SAFETY_WORDS:
-            verdict = safety_warning(chosen, conf) + "<p>Read why each option is right or wrong:</p>"
+            verdict = (safety_warning(chosen, conf, self.course, self.item.sources)
+                       + "<p>Read why each option is right or wrong:</p>")
         else:
             verdict = "<p><b>Not quite.</b> Read why each option is right or wrong:</p>"
         self.feedback.value = feedback_html(f"{verdict}<ul>{''.join(rows)}</ul>" + self._sources())
@@ -188,14 +191,21 @@ class Quiz(W.VBox):
             self.on_answer(self, option_id, chosen.correct, conf)
         return chosen.correct
 
+    def cited_keys(self) -> list:
+        """The item's sources, then those its stem and feedback cite in place of fact codes."""
+        texts = [self.item.stem] + [t for o in self.item.options for t in (o.explanation, o.harm) if t]
+        return list(dict.fromkeys([*self.item.sources,
+                                   *(k for t in texts for k in cited_sources(t, self.course, self.item.sources))]))
+
     def _sources(self) -> str:
-        """The full references of the item's sources (authors and years; never its source keys)."""
+        """The full references of the item's sources and of every author and year its feedback cites (never
+        source keys)."""
         try:
             if self.course is None:
                 from ..loading import load_course
 
                 self.course = load_course()
-            return sources_block(self.item.sources, self.course)
+            return sources_block(self.cited_keys(), self.course)
         except Exception:  # a probe item or a broken data folder: the explanations still show
             return ""
 

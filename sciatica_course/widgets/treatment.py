@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipywidgets as W
 from traitlets import Bool, Int
 
-from ..text import URGENCY_MARK, HTMLBlock, esc, html_table, inline, short_cite, sources_block
+from ..text import URGENCY_MARK, HTMLBlock, cited_sources, esc, html_table, inline, short_cite, sources_block
 from .common import STYLE, feedback_html, option_button
 
 LEVELS = ("low", "moderate", "high")
@@ -74,14 +74,17 @@ def indicator_table(course=None) -> _HTML:
     from ..conditions import describe
 
     course = _course(course)
-    rows = []
+    rows, cited = [], []
     for lv in reversed(LEVELS):
         for r in course.irritability:
             if r.kind == "indicator" and r.raises_to == lv:
-                rows.append([esc(LEVEL_MARK[lv]), inline(r.label), esc(describe(r.when, course)), inline(r.explanation)])
-    return _table("Irritability indicators (a teaching synthesis, not a validated scale): the level is the highest "
-                  "level among the indicators present; low when none is present", ["Level", "Indicator", "Rule",
-                                                                                    "Why"], rows)
+                rows.append([esc(LEVEL_MARK[lv]), inline(r.label), esc(describe(r.when, course)),
+                             inline(r.explanation, course, r.sources)])
+                cited += cited_sources(r.explanation, course, r.sources)   # its fact codes, cited as authors
+    table = _table("Irritability indicators (a teaching synthesis, not a validated scale): the level is the highest "
+                   "level among the indicators present; low when none is present", ["Level", "Indicator", "Rule",
+                                                                                     "Why"], rows)
+    return _HTML(table.html + sources_block(cited, course))
 
 
 def dosage_table(course=None) -> _HTML:
