@@ -10,7 +10,7 @@ from typing import Optional
 
 import ipywidgets as W
 
-from ..text import HTMLBlock, esc
+from ..text import HTMLBlock, esc, inline
 from .common import STYLE, Quiz, feedback_html
 
 
@@ -300,7 +300,8 @@ def unsafe_answers_html(rows, course) -> str:
         mark = "!! critical" if u.safety == "critical" else "! unsafe"
         sure = (f" <b>Confident and unsafe</b> (you were {esc(CONFIDENCE_LABELS.get(u.confidence, 'sure'))})."
                 if u.confident else "")
-        harm = f"<br>What could happen: {esc(opt.harm)}" if opt is not None and opt.harm else ""
+        harm = (f"<br>What could happen: {inline(opt.harm, course, item.sources)}"   # codes as authors, never raw
+                if opt is not None and opt.harm else "")
         items.append(f"<li><b>{esc(mark)}</b>: <q>{esc(item.stem[:100])}{'…' if len(item.stem) > 100 else ''}</q> "
                      f"You chose <q>{esc(opt.text if opt else u.option_id)}</q>.{sure}{harm}</li>")
     if not items:
