@@ -130,6 +130,8 @@ steps:                     # the steps, in any order; the case starts at "start"
   #   next      (optional) the step this choice leads to, instead of the step's next
   #   intake only:       answer (what the client says) and asks (the findings this question screens for)
   #   red_flag and referral: urgency and treat_today (the check grades them against the rules, below)
+  #                      transport (optional): ambulance or own_way - where the rules say call an ambulance,
+  #                      sending the client their own way is graded unsafe at least
   #   irritability only: irritability
   #   plan only:         position, techniques and avoid
 
