@@ -16,10 +16,29 @@ def course_map(course=None) -> _HTML:
         rows.append(f"<tr><td>{l.number}</td><td><a href=\"{esc(l.notebook)}\">{esc(l.title)}</a><br>"
                     f"<small>{esc(l.summary)}</small></td><td><ul>{objs}</ul></td><td>{l.minutes} min</td></tr>")
     total = sum(l.minutes for l in course.lessons if not l.instructor)
-    return _HTML("<table><caption>The course map: lessons, what you will be able to do, and time "
+    return _HTML(f"<p>{esc(course_summary(course))}</p>"
+                 "<table><caption>The course map: lessons, what you will be able to do, and time "
                  f"(about {total // 60} h {total % 60} min in all)</caption>"
                  "<thead><tr><th scope='col'>#</th><th scope='col'>Lesson</th><th scope='col'>Objectives</th>"
                  "<th scope='col'>Time</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+_NUMBER_WORDS = ("No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven",
+                 "Twelve", "Thirteen", "Fourteen", "Fifteen")
+
+
+def course_summary(course=None) -> str:
+    """How many lessons and how long each takes, from data/lessons.yaml ("Ten lessons, from 15 to 105 minutes
+    each"): lesson 0 says it above the course map, so the two cannot disagree."""
+    from .loading import load_course
+
+    course = course if course is not None else load_course()
+    lessons = [l for l in course.lessons if not l.instructor]
+    n = len(lessons)
+    count = _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
+    lo, hi = min(l.minutes for l in lessons), max(l.minutes for l in lessons)
+    span = f"about {lo} minutes each" if lo == hi else f"from about {lo} to {hi} minutes each"
+    return f"{count} lesson{'s' if n != 1 else ''}, {span}."
 
 
 def references(lesson_id: str, course=None) -> _HTML:
@@ -39,7 +58,10 @@ def next_lesson_html(lesson_id: str, course=None) -> str:
     later = sorted((l for l in course.lessons if l.number > this.number and not l.instructor),
                    key=lambda l: l.number)
     if not later:
-        return "<p>This is the last lesson. Keep revising with <a href=\"09_revision.ipynb\">Revision</a>.</p>"
+        first = min((l for l in course.lessons if not l.instructor), key=lambda l: l.number)
+        return ("<p><b>You have finished the course.</b> Come back to this lesson every few days to revise, or "
+                f"open <a href=\"{esc(first.notebook)}\">the course map ({first.number} · {esc(first.title)})</a> to "
+                "go back to any lesson.</p>")
     n = later[0]
     return f"<p><b>Next:</b> <a href=\"{esc(n.notebook)}\">{n.number} · {esc(n.title)} →</a></p>"
 

@@ -173,7 +173,7 @@ def opening_phrase(t: LessonTime, lesson) -> str:
     read, q = t.parts
     if not q:
         return f"about {t.total} minutes"
-    return f"about {t.total} minutes ({read} reading and activities, {q} questions)"
+    return f"about {t.total} minutes ({read} minutes of reading and activities, {q} minutes of questions)"
 
 
 def write_times(root: Path | None = None, course=None) -> list[str]:

@@ -197,6 +197,7 @@ class Mastery:
     mastery: float       # 0..1 (see the module docstring)
     answers: int         # answers given
     accuracy: Optional[float]  # share of those answers that were right (None when none)
+    right: int = 0       # questions whose last answer was right (the only ones mastery counts)
 
     @property
     def percent(self) -> int:
@@ -220,7 +221,9 @@ def _mastery(groups: dict, labels: dict, states: dict, answers: list) -> list:
             key=key, label=labels.get(key, key), items=len(items),
             answered=sum(q.id in states for q in items),
             mastery=sum(states[q.id].mastery for q in items if q.id in states) / len(items) if items else 0.0,
-            answers=len(ans), accuracy=(sum(bool(a["correct"]) for a in ans) / len(ans)) if ans else None))
+            answers=len(ans), accuracy=(sum(bool(a["correct"]) for a in ans) / len(ans)) if ans else None,
+            right=sum(1 for q in items if by_item_answers.get(q.id)
+                      and bool(sorted(by_item_answers[q.id], key=lambda a: a.get("at") or "")[-1]["correct"]))))
     order = {k: i for i, k in enumerate(groups)}
     # weakest first; on a tie, topics you have answered (and so shown to be weak) before unseen ones
     return sorted(rows, key=lambda m: (m.mastery, m.answered == 0, order[m.key]))

@@ -247,6 +247,18 @@ def sources_block(keys, course, heading: str = "Sources") -> str:
     return f"<details><summary>{esc(heading)}</summary>{source_list(keys, course)}</details>"
 
 
+# JupyterLab right-aligns the cells of every table in an HTML output (``.jp-RenderedHTMLCommon td``), which makes
+# a table of titles and bullet lists hard to read. Every table the course renders is read left to right, top down.
+TABLE_CSS = ("<style>.sc-html table td,.sc-html table th,.sc-widget table td,.sc-widget table th,"
+             ".sc-case table td,.sc-case table th{text-align:left;vertical-align:top}"
+             ".sc-html table caption,.sc-case table caption{text-align:left}</style>")
+
+
+def html_output(html: str) -> str:
+    """An HTML output as a lesson cell shows it: the course's table style, then ``html`` (left-aligned tables)."""
+    return f'<div class="sc-html">{TABLE_CSS if "<table" in html else ""}{html}</div>'
+
+
 class HTMLBlock:
     """Rich HTML for a lesson cell (a table, a note, a figure); ``text`` is what a plain console shows."""
 
@@ -254,7 +266,7 @@ class HTMLBlock:
         self.html, self.text = html, text
 
     def _repr_html_(self):
-        return self.html
+        return html_output(self.html)
 
     def __str__(self):
         return self.html

@@ -306,7 +306,7 @@ def test_dashboard_charts_are_svg_escaped_and_well_formed():
     for svg, alt in charts:
         ElementTree.fromstring(svg)                  # well-formed
         assert "<script" not in svg and alt
-    assert "&lt;script&gt;" in charts[0][0] and "40% · weak · 2 of 4 answered" in charts[0][0]
+    assert "&lt;script&gt;" in charts[0][0] and "40% · weak · 0 of 4 right" in charts[0][0]
     assert charts[0][1].startswith("Mastery by topic, weakest first: <script>")     # escaped when shown
     html = svgcharts.svg_html(*charts[0])
     assert 'alt="Mastery by topic, weakest first: &lt;script&gt;' in html and "<script" not in html

@@ -47,3 +47,16 @@ def test_reading_is_counted_at_the_reading_speed(tmp_path):
     t = estimate(lesson, COURSE, notebooks=tmp_path)
     assert t.reading == pytest.approx(3) and t.questions == 0 and t.activities == 0 and t.total == 5
     assert words("<b>two</b> [words](x.ipynb)") == 2
+
+
+@pytest.mark.parametrize("lesson", [l for l in COURSE.lessons if not l.instructor], ids=lambda l: l.id)
+def test_opening_line_says_minutes_for_every_number(lesson):
+    """"(10 reading and activities, 5 questions)" read as 5 questions; it meant 5 minutes (issue 16). Every number
+    in the time phrase is followed by the word minutes."""
+    first = json.loads((ROOT / "notebooks" / lesson.notebook).read_text())["cells"][0]
+    m = OPENING.search("".join(first["source"]))
+    assert m, f"{lesson.notebook} has no time in its opening line; {FIX}"
+    import re
+
+    bare = re.findall(r"\b\d+\b(?! minutes\b)", m.group(0))
+    assert not bare, f"{lesson.notebook}: {m.group(0)!r} has a number that is not said to be minutes; {FIX}"

@@ -97,7 +97,9 @@ def test_course_map_and_references():
     assert "01_sciatic_nerve_path.ipynb" in lesson.next_lesson("start_here", complete=False)._repr_html_()
     end = lesson.next_lesson("revision")
     box, link = end.children
-    assert "last lesson" in link._repr_html_()
+    # the last lesson does not send the student back to itself: it says the course is finished and links the map
+    last = link._repr_html_()
+    assert "finished the course" in last and "00_start_here.ipynb" in last and "09_revision" not in last
     box.children[-1].button.click()
     from sciatica_course import progress
     assert progress.is_lesson_complete("revision")

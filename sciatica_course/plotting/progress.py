@@ -33,7 +33,7 @@ def _empty(ax, message: str, title: str):
 
 
 def plot_mastery(rows, ax=None, title: str = "Mastery by topic"):
-    """Horizontal bars, weakest at the top, each labelled '62% · building · 5 of 8 answered'."""
+    """Horizontal bars, weakest at the top, each labelled '62% · building · 5 of 8 right'."""
     import textwrap
 
     rows = list(rows)
@@ -50,10 +50,9 @@ def plot_mastery(rows, ax=None, title: str = "Mastery by topic"):
     for y, m in zip(ys, rows):
         word, colour, hatch = _band(m.mastery)
         ax.barh(y, max(m.mastery, 0.004), color=colour, hatch=hatch, edgecolor=PALETTE["black"], linewidth=0.8)
-        ax.text(min(m.mastery, 1.0) + 0.01, y, f"{m.percent}% · {word} · {m.answered} of {m.items} answered",
-                va="center", fontsize=9)
+        ax.text(min(m.mastery, 1.0) + 0.01, y, mastery_label(m, word), va="center", fontsize=9)
     ax.set_yticks(ys, labels)
-    ax.set_xlim(0, 1.85)   # room right of a full bar for its "100% · strong · 21 of 21 answered"
+    ax.set_xlim(0, 1.85)   # room right of a full bar for its "100% · strong · 21 of 21 right"
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
     ax.axvline(GOAL, color=PALETTE["black"], linestyle="--", linewidth=1)
     ax.set_xlabel("Mastery: estimated chance you recall the topic's questions now\n(counted when your last answer "
@@ -70,8 +69,15 @@ def plot_mastery(rows, ax=None, title: str = "Mastery by topic"):
     return ax
 
 
+def mastery_label(m, word: str) -> str:
+    """A bar's label: "62% · building · 5 of 8 right". It counts questions whose LAST answer was right (what
+    mastery counts): "1 of 1 answered" next to 0% read as if the one answer had been right."""
+    return f"{m.percent}% · {word} · {m.right} of {m.items} right"
+
+
 def mastery_alt(rows, title: str) -> str:
-    summary = "; ".join(f"{m.label} {m.percent}% ({m.answered} of {m.items} answered)" for m in rows)
+    summary = "; ".join(f"{m.label} {m.percent}% ({m.right} of {m.items} questions right at the last answer, "
+                        f"{m.answered} answered)" for m in rows)
     return f"{title}, weakest first: {summary}."
 
 

@@ -86,7 +86,7 @@ def _empty(title: str, message: str, width=750, height=160) -> tuple[str, str]:
 def mastery_svg(rows, title: str = "Mastery by topic") -> tuple[str, str]:
     """(svg, alt): horizontal bars, weakest at the top, each labelled '62% · building · 5 of 8 answered', the goal
     as a dashed line and a legend of the bands (colour, hatch and word)."""
-    from .progress import _BANDS, GOAL, _band, mastery_alt
+    from .progress import _BANDS, GOAL, _band, mastery_alt, mastery_label
 
     import textwrap
 
@@ -109,8 +109,7 @@ def mastery_svg(rows, title: str = "Mastery by topic") -> tuple[str, str]:
         first = y + row_h / 2 - line_h * (len(lines) - 1) / 2
         for k, line in enumerate(lines):
             s.text(x0 - 6, first + k * line_h, line, size=11, anchor="end")
-        s.text(x0 + bar_w * min(m.mastery, 1.0) + 5, y + row_h / 2,
-               f"{m.percent}% · {word} · {m.answered} of {m.items} answered", size=10)
+        s.text(x0 + bar_w * min(m.mastery, 1.0) + 5, y + row_h / 2, mastery_label(m, word), size=10)
         y += row_h
     bottom = top + sum(heights)
     s.line(x0, bottom, x0 + bar_w * 1.0, bottom)

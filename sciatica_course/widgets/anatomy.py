@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from .. import anatomy
-from ..text import esc, inline, source_list
+from ..text import cite, esc, inline, source_list
 from .common import STYLE, feedback_html
 
 
@@ -217,7 +217,7 @@ class VariantSelector(W.VBox):
         typical = "the typical arrangement" if v.type == "A" else "a variant"
         conclusion = ("<p><b>What it means:</b> variants are found in people with no symptoms at all, and no more "
                       "often in people operated on for piriformis syndrome than in cadavers"
-                      + (f" ({esc(smoll.supports)})" if smoll else "")
+                      + (f" {cite(['smoll_2010'], self.course)}" if smoll else "")
                       + ". A variant is normal anatomy, <b>not a diagnosis</b>, and nothing a massage "
                       "therapist can feel or fix.</p>")
         self.panel.value = feedback_html(

@@ -150,7 +150,9 @@ class _HTMLView:
         self.html = html
 
     def _repr_html_(self):
-        return f'<div class="sc-case">{self.html}</div>'
+        from ..text import TABLE_CSS
+
+        return f'<div class="sc-case">{TABLE_CSS if "<table" in self.html else ""}{self.html}</div>'
 
 
 def show_debrief(session, course=None, figure: bool = True) -> _HTMLView:

@@ -92,8 +92,9 @@ def claim_check(claim_id: str, course=None, **kw) -> ClaimCheck:
 
 
 def myth_check(*claim_ids: str, lesson: str | None = None, topic: str | None = None, course=None,
-               **kw) -> W.VBox:
-    """Several myth checks, numbered: the given claim ids, or every claim of a lesson and/or topic."""
+               first: int = 1, **kw) -> W.VBox:
+    """Several myth checks, numbered from ``first``: the given claim ids, or every claim of a lesson and/or topic.
+    A single myth check is not numbered (so a lesson's second block never starts again at "Myth check 1")."""
     from ..loading import load_course
 
     course = course if course is not None else load_course()
@@ -102,6 +103,8 @@ def myth_check(*claim_ids: str, lesson: str | None = None, topic: str | None = N
     else:
         claims = [c for c in course.claims if (lesson is None or c.lesson == lesson)
                   and (topic is None or c.topic == topic)]
-    box = W.VBox([ClaimCheck(c, course=course, number=i + 1, **kw) for i, c in enumerate(claims)])
+    numbered = len(claims) > 1 or first > 1
+    box = W.VBox([ClaimCheck(c, course=course, number=first + i if numbered else None, **kw)
+                  for i, c in enumerate(claims)])
     box.add_class("sc-widget")
     return box
