@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from typing import Callable, Mapping
 
-__all__ = ["holds", "term_holds", "matched", "finding_ids", "describe", "describe_term", "compile_condition"]
+__all__ = ["holds", "term_holds", "matched", "finding_ids", "describe", "describe_term", "compile_condition",
+           "student_term", "student_describe"]
 
 
 def _parts(term):
@@ -113,6 +114,87 @@ def describe(condition, course=None) -> str:
             bits.append(anys[0] if len(anys) == 1 else "(" + " OR ".join(anys) + ")")
     bits += ["NOT " + describe_term(t, course) for t in condition.none_of]
     return " AND ".join(bits)
+
+
+# ---- student mode: plain English, no operators -------------------------------------------------------
+# How a number test on a finding reads in a sentence: (at least n, at most n). "{n}" is the number.
+_NUMBER_PHRASES = {
+    "age": ("aged {n} or over", "aged {n} or under"),
+    "pain_score": ("pain {n} or more out of 10", "pain {n} or less out of 10"),
+    "settle_time_minutes": ("taking {n} minutes or more to settle after a flare",
+                            "settling within {n} minutes after a flare"),
+    "weeks_since_onset": ("{n} weeks or more since it started", "{n} weeks or less since it started"),
+    "pregnancy_weeks": ("{n} weeks pregnant or more", "{n} weeks pregnant or less"),
+}
+_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def _lower_first(label: str) -> str:
+    """``Known osteoporosis`` -> ``known osteoporosis``; an acronym (``DVT signs``) keeps its capitals."""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first[:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def _plain_number(x) -> str:
+    return f"{x:g}"
+
+
+def student_term(term, course=None) -> str:
+    """One term as a student reads it: ``aged 50 or over``, ``pain 7 or more out of 10``, ``pregnant``,
+    ``not getting better`` - never an operator or a finding id (the label stands in when no course is given)."""
+    fid, eq, lo, hi = _parts(term)
+    f = course.findings[fid] if course is not None and fid in course.findings else None
+    name = _lower_first(f.label) if f is not None else fid.replace("_", " ")
+    unit = (f.unit if f is not None and f.unit else "")
+    if eq is not None:
+        if isinstance(eq, bool):
+            return name if eq else f"not {name}"
+        return f"{name}: {_plain_number(eq)} {unit}".rstrip()
+    if lo is None and hi is None:
+        if f is not None and f.type != "bool":                        # a number, present = not zero
+            return "pregnant" if fid == "pregnancy_weeks" else name
+        return name
+    if fid == "pregnancy_weeks" and lo is not None and lo <= 1 and hi is None:
+        return "pregnant"
+    more, less = _NUMBER_PHRASES.get(fid, (f"{name} {{n}} {unit} or more".replace("  ", " "),
+                                            f"{name} {{n}} {unit} or less".replace("  ", " ")))
+    if lo is not None and hi is not None:
+        return f"{name} between {_plain_number(lo)} and {_plain_number(hi)} {unit}".rstrip()
+    if lo is not None:
+        return more.format(n=_plain_number(lo))
+    return less.format(n=_plain_number(hi))
+
+
+def _series(items: list[str], joiner: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {joiner} " + items[-1]
+
+
+def student_describe(condition, course=None) -> str:
+    """A condition as a plain English sentence for students, e.g. ``A history of cancer, together with symptoms
+    below the knee, numbness or foot drop`` or ``4 weeks or more since it started and not getting better``.
+    Used by every student-facing table (red flags, irritability indicators, stop rules); :func:`describe` keeps
+    the exact logic for instructors and tests."""
+    if condition is None:
+        return "Always"
+    alls = [student_term(t, course) for t in condition.all_of]
+    text = _series(alls, "and")
+    if condition.any_of:
+        anys = [student_term(t, course) for t in condition.any_of]
+        need = getattr(condition, "min_any", 1)
+        if need > 1:
+            part = f"at least {_WORDS.get(need, need)} of these: " + _series(anys, "and")
+        else:
+            part = _series(anys, "or")
+        text = f"{text}, together with {part}" if text else part
+    nots = [student_term(t, course) for t in condition.none_of]
+    if nots:
+        neg = "not " + _series(nots, "or")
+        text = f"{text} and {neg}" if text else neg
+    return text[:1].upper() + text[1:]
 
 
 def _compile_term(term) -> Callable[[Mapping], bool]:

@@ -92,6 +92,13 @@ LEAKS = (
     (re.compile(r"\b[\w-]+\.(?:yaml|py|md)\b|shared/reference"), "an internal file"),
     (re.compile(r"\b(\w{3,}) \1\b", re.I), "a doubled word"),
     (re.compile(r"\b(Right|Correct|Not quite)\.\s+\1\b"), "a doubled verdict"),
+    # walk-through of 2026-11-30 (issue 16 "What the student sees", items 3, 5, 6)
+    (re.compile(r"\bAND NOT\b|\) AND\b|\bAND \(|\bOR [^.]{0,80}\bOR\b|[≥≤]|>=|<="), "a rule written as code-like logic"),
+    (re.compile(r"\bthe sheet's\b|\bsheet section\b|\(sheet\b|\bthe evidence sheet\b", re.I), "the internal evidence sheet"),
+    (re.compile(r"\"\\?\"(?=\w)"), "doubled quote marks"),
+    (re.compile(r"\b(?:If|if|When|when) (?:A|An|The) [a-z]"), "a capital letter mid-sentence"),
+    (re.compile(r"\burgency (?:none|routine|soon|urgent|emergency)\b|\birritability (?:low|moderate|high)\b(?= ->| →|,)"
+                r"|(?:->|→) none\b|\bposition (?:prone|supine|side)"), "raw values instead of words"),
     (re.compile(r"\(\s*(?:from|see|and|in)?\s*\)"), "an empty citation"),
     (re.compile(r"→\s*[;.,)]"), "an arrow to nothing"),
 )
@@ -264,11 +271,12 @@ def test_planner_changes_read_as_words():
 
     def rec(**kw):
         base = dict(urgency="none", treat_today=True, irritability="high", position="side_lying", techniques=(),
-                    modifications={}, avoided={}, self_care=(), stop_rules=())
+                    modifications={}, avoided={}, self_care=(), stop_rules=(), referrals=(), reasons=())
         return SimpleNamespace(**{**base, **kw})
 
     html = diff_html(rec(), rec(irritability=None, position="prone", urgency="urgent"), COURSE)
-    assert "irritability high → none" in html and "position side-lying → prone" in html
+    assert "high irritability becomes irritability not rated (no treatment today)" in html, html
+    assert "the position changes from side-lying to lying face down (prone)" in html
     assert not leaks(visible(html)), leaks(visible(html))
 
 

@@ -29,6 +29,8 @@ class Finding:
     min: Optional[float] = None
     max: Optional[float] = None
     unit: Optional[str] = None
+    zero_means: Annotated[Optional[str], Doc(
+        "What 0 means in a number box, e.g. 'not pregnant'; without it 0 means 'not asked'.")] = None
 
     def check(self):
         if self.type == "bool" and (self.min is not None or self.max is not None):
@@ -225,6 +227,9 @@ class IntakeQuestion:
     sources: SourceKeys
     findings: tuple[FindingEntry, ...] = ()
     essential: bool = False
+    urgency: Annotated[Optional[Urgency], Doc(
+        "The urgency this answer leads to on its own (recommend on its findings alone), when its text states one; "
+        "a test compares it with recommend, and any higher urgency the text names must be conditional (if ...).")] = None
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,7 @@ def _route(referrals, findings, comp) -> list:
 def rules_in_force(course) -> list[dict]:
     """Every red-flag rule as a plain dict (condition, rule id, urgency, when in words, referral, sources),
     in file order: for tables, the lesson and the report of the rules in force."""
-    from ..conditions import describe
+    from ..conditions import student_describe as describe
 
     out = []
     for rf in course.red_flags:

@@ -101,7 +101,7 @@ def findings_table(group: str | None = None, course=None) -> HTMLBlock:
 
 def red_flag_table(flag_id: str | None = None, course=None) -> HTMLBlock:
     """The serious conditions of data/red_flags.yaml: screening questions, rules with urgency, where to go."""
-    from ..conditions import describe
+    from ..conditions import student_describe as describe
 
     course = _course(course)
     blocks = []
@@ -405,6 +405,12 @@ def _screening_findings(course) -> list:
     return [f for f in course.findings if f.id in used]
 
 
+def zero_label(finding) -> str:
+    """A number box's label with the one meaning of 0: "Weeks of pregnancy (0 = not pregnant)", "Age (0 = not
+    asked)" - never two meanings in one label."""
+    return f"{finding.label} (0 = {getattr(finding, 'zero_means', None) or 'not asked'})"
+
+
 class ScreeningWidget(W.VBox):
     """Tick findings and see the urgency, where the client should go, what to say and why (with sources)."""
 
@@ -417,11 +423,11 @@ class ScreeningWidget(W.VBox):
                 c = W.Checkbox(value=False, description=f.label, indent=False, layout=W.Layout(width="auto"))
             elif f.type == "int":
                 c = W.BoundedIntText(value=0, min=int(f.min or 0), max=int(f.max if f.max is not None else 10_000),
-                                     description=f"{f.label} (0 = not asked)",
+                                     description=zero_label(f),
                                      style={"description_width": "initial"})
             else:
                 c = W.BoundedFloatText(value=0, min=f.min or 0, max=f.max if f.max is not None else 10_000,
-                                       description=f"{f.label} (0 = not asked)",
+                                       description=zero_label(f),
                                        style={"description_width": "initial"})
             c.observe(lambda _change: self.update(), names="value")
             self.controls[f.id] = c

@@ -130,9 +130,9 @@ def debrief_html(debrief, course, figure: bool = True) -> str:
             if w.note:
                 wrows.append(f"<tr><th scope='row'>{esc(w.label)}</th><td colspan='2'>{esc(w.note)}</td></tr>")
                 continue
-            head = (f"urgency {esc(w.urgency)}, " + ("treat today" if w.treat_today else "do not treat today")
-                    + (f", irritability {esc(w.irritability)}" if w.irritability else "")
-                    + (f", position {esc(w.position.replace('_', ' '))}" if w.position else ""))
+            from ..plandiff import plan_headline
+
+            head = esc(plan_headline(w.urgency, w.treat_today, w.irritability, w.position))
             wrows.append(f"<tr><th scope='row'>{esc(w.label)}</th><td>{head}</td>"
                          f"<td>{'<br>'.join(inline(x) for x in w.differences)}</td></tr>")
         out.append("<table><caption>What if? The same client with one thing changed, run through the course's "

@@ -49,13 +49,18 @@ def _with_unit(finding) -> str:
     """A number box's label with its unit, unless the label already says it ("Pain now (0-10)", not
     "Pain now (0-10) (points (0-10))"; "Weeks since the symptoms started", not "... (weeks)")."""
     label, unit = finding.label, finding.unit
+    zero = getattr(finding, "zero_means", None)
+    if zero:
+        return f"{label} (0 = {zero})"
     if not unit or "(" in label or unit.split()[0].lower() in label.lower():
         return label
     return f"{label} ({unit})"
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+    """"A new saddle numbness" -> "a new saddle numbness" (after "If"); an acronym ("DVT signs") keeps capitals."""
+    first = text.split(" ", 1)[0]
+    return text if len(first) > 1 and first[:2].isupper() else text[:1].lower() + text[1:]
 
 
 def _course(course):
@@ -71,7 +76,7 @@ _table = html_table
 # ---- tables ------------------------------------------------------------------------------------------
 def indicator_table(course=None) -> _HTML:
     """The irritability indicators of ``data/irritability.yaml`` (a teaching synthesis)."""
-    from ..conditions import describe
+    from ..conditions import student_describe as describe
 
     course = _course(course)
     rows, cited = [], []
@@ -101,7 +106,7 @@ def dosage_table(course=None) -> _HTML:
 
 
 def stop_rule_table(course=None) -> _HTML:
-    from ..conditions import describe
+    from ..conditions import student_describe as describe
 
     course = _course(course)
     rows = [[inline(r.sign), inline(r.action), esc("every session" if r.when is None else describe(r.when, course))]
@@ -414,10 +419,16 @@ def diff_html(before, after, course=None) -> str:
         return ""
     from ..plandiff import plan_differences
 
+    from ..plandiff import findings_changed
+
     bits = [inline(d) for d in plan_differences(before, after, course)]   # student text: no seed or fact codes
+    changed = findings_changed(before, after, course)
+    you = f"<p><b>You changed:</b> {esc('; '.join(changed))}.</p>" if changed else ""
     if not bits:
-        return "<p><b>What changed:</b> nothing in the plan.</p>"
-    return "<p><b>What changed:</b> " + "; ".join(bits) + ".</p>"
+        if not changed:
+            return ""
+        return you + "<p><b>What changed in the plan:</b> nothing - these findings do not change it.</p>"
+    return you + "<p><b>What changed in the plan:</b> " + "; ".join(bits) + ".</p>"
 
 
 class SessionPlanner(W.VBox):
