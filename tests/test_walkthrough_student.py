@@ -122,3 +122,64 @@ def test_options_that_diagnose_the_client_are_unsafe():
                 assert o.safety in ("unsafe", "critical"), f"{q.id}/{o.id}: {o.text!r} diagnoses the client"
                 assert "scope" in (o.harm or "").lower(), f"{q.id}/{o.id}: the harm should explain scope of practice"
     assert len(found) >= 3
+
+
+def _presentation_for(condition) -> dict:
+    """A low-irritability presentation in which ``condition`` holds (its all_of terms and first any_of term)."""
+    out = {"pain_score": 2}
+    terms = list(condition.all_of) + list(condition.any_of[:1])
+    for t in terms:
+        if isinstance(t, str):
+            out[t] = True
+        elif t.equals is not None:
+            out[t.finding] = t.equals
+        elif t.at_least is not None:
+            out[t.finding] = t.at_least
+        elif t.at_most is not None:
+            out[t.finding] = t.at_most
+        else:
+            out[t.finding] = True if COURSE.findings[t.finding].type == "bool" else 1
+    return out
+
+
+def _capping_cautions():
+    for c in COURSE.contraindications:
+        if c.category in ("local", "caution") and c.when is not None and (
+                c.pressure or {"static_stretch", "contract_relax"} & set(c.excluded_techniques)):
+            yield pytest.param(c, id=c.id)
+
+
+@pytest.mark.parametrize("c", list(_capping_cautions()))
+def test_explained_dose_respects_the_cautions_in_force(c):
+    """Lesson 6, Walter (osteoporosis, long-term steroids, low irritability): the dose said "deeper or specific
+    work", "stretching including end range" and "tensioners" while the osteoporosis caution on the same page said
+    gentle pressure only, no end-range stretching."""
+    from sciatica_course.reasoning import explain
+
+    rec = recommend(_presentation_for(c.when), COURSE)
+    if not rec.treat_today:
+        pytest.skip("no treatment today")
+    lvl = next(r for r in COURSE.irritability if r.kind == "level" and r.level == rec.irritability)
+    dose = next(p.text for p in explain(rec, COURSE) if p.text.startswith("Dose for"))
+    if c.pressure:
+        assert lvl.dosage.pressure not in dose or lvl.dosage.pressure.lower().startswith("light"), dose
+        assert "at most today" in dose and c.name in dose, dose
+    if {"static_stretch", "contract_relax"} & set(c.excluded_techniques):
+        assert lvl.dosage.movement not in dose and "no end-range" in dose, dose
+        assert not re.search(r"(?<!no )end range|(?<!or nerve )tensioners if", dose), dose
+
+
+def test_walter_explanation_says_each_thing_once():
+    """The same sentence twice per technique ("Whatever the level allows, keep pressure light at most"), once per
+    caution; and the plan's dose reason names the limit."""
+    from sciatica_course.reasoning import explain
+
+    rec = recommend({"age": 71, "osteoporosis": True, "long_term_corticosteroids": True, "pain_score": 3}, COURSE)
+    for tid, how in rec.modifications.items():
+        sentences = [s.strip() for s in re.split(r"(?<=\.)\s+(?=[A-Z])", how) if s.strip()]
+        starts = [s.split("(")[0] for s in sentences]
+        assert len(starts) == len(set(starts)), (tid, how)
+    text = str(explain(rec, COURSE))
+    assert "Deeper or specific work" not in text and "Stretching including end range" not in text
+    irr = next(r for r in rec.reasons if r.kind == "irritability")
+    assert "Limited today: pressure light at most" in irr.text

@@ -125,16 +125,26 @@ def explain(rec, course=None) -> Explanation:
     else:
         text = (f"Irritability is **{rec.irritability}**: none of the moderate or high indicators is present.")
     add("Irritability", text, [s for i in rec.irritability_indicators for s in ind[i].sources] + list(lvl.sources))
-    d = lvl.dosage
-    add("Irritability", f"Dose for {rec.irritability} irritability - session: {d.session} Pressure: {d.pressure} "
-        f"Movement: {d.movement} Aim: {d.aims}", lvl.sources)
+    from .treatment import dose_limits, limited_dosage
+
+    cis_today = applicable_contraindications(rec.findings, course)
+    limits = dose_limits(cis_today)
+    d = limited_dosage(lvl.dosage, limits)   # a caution's cap replaces the level's advice, never contradicts it
+    limited = " (limited by the cautions in force)" if (limits.pressure or limits.end_range_by) else ""
+    add("Irritability", f"Dose for {rec.irritability} irritability{limited} - session: {d['session']} "
+        f"Pressure: {d['pressure']} Movement: {d['movement']} Aim: {d['aims']}",
+        list(lvl.sources) + [k for c in cis_today if c.pressure or c.excluded_techniques for k in c.sources])
     add("Irritability", "These rules are a teaching synthesis (consensus), not a validated scale: two therapists "
         "judging the same client agree only moderately (kappa 0.44).", ["irritability_synthesis", "barakatt_2009a"])
 
     # -- position
     pos = next((r for r in rec.reasons if r.kind == "position"), None)
     if pos is not None:
-        add("Position", pos.text.replace("Position: ", "Suggested position: ", 1), pos.sources)
+        text = pos.text.replace("Position: ", "Suggested position: ", 1)
+        if limits.pressure:
+            text += (f" In any position, pressure stays {limits.pressure_text()} - no forceful compression of the "
+                     f"back ({'; '.join(limits.pressure_by)}).")
+        add("Position", text, pos.sources)
 
     # -- body areas
     for a in rec.areas:

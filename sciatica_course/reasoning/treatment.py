@@ -123,6 +123,46 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
+PRESSURE_ORDER = ("light", "light_moderate", "moderate")
+END_RANGE_TECHNIQUES = frozenset({"static_stretch", "contract_relax"})
+
+
+@dataclass(frozen=True)
+class DoseLimits:
+    """What the contraindications and cautions in force cap, whatever the irritability level allows: the
+    pressure (the strictest ``pressure`` of any of them, with their names) and end-range work (the names of
+    those that exclude end-range stretching)."""
+
+    pressure: Optional[str] = None
+    pressure_by: tuple = ()
+    end_range_by: tuple = ()
+
+    def pressure_text(self) -> str:
+        return f"{PRESSURE_LABEL[self.pressure]} at most" if self.pressure else ""
+
+
+def dose_limits(cis) -> DoseLimits:
+    caps = [c for c in cis if c.pressure]
+    pressure = min((c.pressure for c in caps), key=PRESSURE_ORDER.index, default=None)
+    return DoseLimits(pressure=pressure, pressure_by=tuple(dict.fromkeys(c.name for c in caps)),
+                      end_range_by=tuple(dict.fromkeys(c.name for c in cis
+                                                       if END_RANGE_TECHNIQUES & set(c.excluded_techniques))))
+
+
+def limited_dosage(dosage, limits: DoseLimits) -> dict:
+    """The level's dosage (session, pressure, position, movement, aims) with the caps of the cautions in force
+    applied: a caution's limit replaces the level's advice, so the dose never contradicts the caution."""
+    out = {"session": dosage.session, "pressure": dosage.pressure, "position": dosage.position,
+           "movement": dosage.movement, "aims": dosage.aims}
+    if limits.pressure:
+        out["pressure"] = (f"{limits.pressure_text().capitalize()} today, whatever the level allows "
+                           f"({'; '.join(limits.pressure_by)}); broad and flat at the endangerment sites.")
+    if limits.end_range_by:
+        out["movement"] = ("Gentle and mid-range only today: no end-range stretching, contract-relax or nerve "
+                           f"tensioners ({'; '.join(limits.end_range_by)}).")
+    return out
+
+
 def _not_treating_reason(screen, course) -> str:
     from .screening import NOT_TODAY
 
@@ -158,6 +198,9 @@ def plan(findings: dict, screen, course) -> Plan:
         text = (f"Irritability is {irr.level}: no moderate or high indicator is present (a teaching synthesis, "
                 f"not a validated scale). Dosage: {rule.dosage.pressure}")
     srcs = tuple(dict.fromkeys([s for i in irr.deciding for s in ind[i].sources] + list(rule.sources)))
+    early_limits = dose_limits(applicable_contraindications(findings, course))
+    if early_limits.pressure:
+        text += f" Limited today: pressure {early_limits.pressure_text()} ({'; '.join(early_limits.pressure_by)})."
     reasons.append(Reason(text, srcs, "irritability", rule.id))
 
     # -- techniques by irritability
@@ -174,6 +217,7 @@ def plan(findings: dict, screen, course) -> Plan:
 
     # -- local contraindications and cautions
     cis = applicable_contraindications(findings, course)
+    limits = dose_limits(cis)
     excluded_positions: set[str] = set()
     required_positions: list[str] = []
     cap_stretching = False
@@ -201,12 +245,16 @@ def plan(findings: dict, screen, course) -> Plan:
                         continue
                     if capped.how:
                         mods[tid][0] = capped.how
-                mods[tid].append(f"Gentle and short of end range ({c.name}).")
+                if limits.end_range_by and tid in mods and not any("short of end range" in m for m in mods[tid]):
+                    # one sentence naming every caution behind it, not the same sentence once per caution
+                    mods[tid].append(f"Gentle and short of end range ({'; '.join(limits.end_range_by)}).")
         if c.pressure:
             cap_pressure = True
             for tid in list(mods):
-                if course.techniques[tid].category in PRESSURE_CATEGORIES:
-                    mods[tid].append(f"Whatever the level allows, keep pressure {PRESSURE_LABEL[c.pressure]} at most ({c.name}).")
+                if (course.techniques[tid].category in PRESSURE_CATEGORIES
+                        and not any(m.startswith("Whatever the level allows") for m in mods[tid])):
+                    mods[tid].append(f"Whatever the level allows, keep pressure {limits.pressure_text()} "
+                                     f"({'; '.join(limits.pressure_by)}).")
         if c.action == "avoid_area":
             for tid in list(mods):
                 mods[tid].append(f"Keep off {_lower_first(c.area or 'the affected area')} ({c.name}).")
@@ -274,5 +322,5 @@ def plan(findings: dict, screen, course) -> Plan:
     )
 
 
-__all__ = ["plan", "Plan", "areas_today", "classify", "classify_irritability", "IrritabilityResult", "condition_holds",
+__all__ = ["plan", "Plan", "DoseLimits", "dose_limits", "limited_dosage", "areas_today", "classify", "classify_irritability", "IrritabilityResult", "condition_holds",
            "applicable_contraindications", "level_rule", "indicators", "stop_rule_records", "LEVELS"]
