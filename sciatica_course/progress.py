@@ -619,12 +619,25 @@ class Store:
                          "UPDATE SET value = excluded.value", (name,))
         return name
 
+    @_recovering
+    def set_setting(self, key: str, value: Optional[str]) -> None:
+        """Keep a small text value in the store (``None`` removes it): e.g. an unfinished revision session."""
+        with self._write() as conn:
+            if value is None:
+                conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO "
+                             "UPDATE SET value = excluded.value", (key, str(value)))
+
     # -- reading
     @_recovering
-    def student_name(self) -> str:
+    def setting(self, key: str) -> Optional[str]:
         with self._read() as conn:
-            row = conn.execute("SELECT value FROM settings WHERE key = 'student_name'").fetchone()
-        return row[0] if row and row[0] else ""
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def student_name(self) -> str:
+        return self.setting("student_name") or ""
 
     @_recovering
     def store_id(self) -> str:

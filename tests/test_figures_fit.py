@@ -101,3 +101,45 @@ def test_dashboard_svg_charts_keep_their_text_inside(dashboard_data):
                       svgcharts.answers_svg(dashboard_data.over_time)):
         outside = _svg_text_outside(svg)
         assert not outside, "text cut off at the chart's edge:\n" + "\n".join(outside)
+
+
+# ---- lesson 2's dermatome map and the symptom map's figure (titles ran together, the caption was cut off on the
+# left, "S1 pain" and "L5 pain" overlapped, and the symptom map was taller than the screen)
+def _overlapping_texts(fig) -> list[str]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [(t.get_text().replace("\n", " "), t.get_window_extent(renderer)) for t in _texts(fig)]
+    out = []
+    for i, (a, ba) in enumerate(boxes):
+        for b, bb in boxes[i + 1:]:
+            w = min(ba.x1, bb.x1) - max(ba.x0, bb.x0)
+            h = min(ba.y1, bb.y1) - max(ba.y0, bb.y0)
+            if w > 0.5 and h > 0.5:
+                out.append(f"{a[:40]!r} overlaps {b[:40]!r} by {w:.0f}x{h:.0f} px")
+    return out
+
+
+@pytest.mark.parametrize("table", [True, False], ids=["lesson figure", "symptom map"])
+def test_dermatome_map_text_neither_overlaps_nor_leaves_the_figure(table):
+    from sciatica_course.plotting.roots import plot_dermatome_map
+    from sciatica_course.plotting.stored import DermatomeLayers
+
+    kw = {} if table else {"figsize": DermatomeLayers.FIGSIZE}
+    regions = tuple(r.id for r in COURSE.body_regions)[:3]
+    for selected in ((), regions):
+        ax = plot_dermatome_map(selected, table=table, course=COURSE, **kw)
+        assert_fits(ax)
+        overlaps = _overlapping_texts(ax.figure)
+        assert not overlaps, "text on the dermatome map runs into other text:\n" + "\n".join(overlaps)
+
+
+def test_symptom_map_figure_fits_a_laptop_screen_beside_its_controls():
+    """At 1280x800 the symptom map (figure, area buttons, result) must not be taller than the screen: the figure
+    is drawn at most 560 px tall and at most 420 px wide, and shown at its own size (not stretched to a column)."""
+    from sciatica_course.plotting.stored import DermatomeLayers
+
+    w, h = (v * 100 for v in DermatomeLayers.FIGSIZE)
+    assert h <= 560 and w <= 420, f"the symptom map's figure is {w:.0f}x{h:.0f} px"

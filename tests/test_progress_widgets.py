@@ -182,3 +182,47 @@ def test_hand_in_writes_an_export_into_the_class_folder(tmp_path, monkeypatch):
     data = json.loads((handin / "student-07.json").read_text())
     assert data["format"] == "sciatica-course-progress" and len(data["answers"]) == 1
     assert "Handed in" in w.message.value
+
+
+# ---- issue 16 walk-through: what a reviser meets after a restart, and the transfer widget's counts and label
+def test_an_unfinished_session_carries_on_after_a_restart(home, fake):
+    """Kernel -> Restart and Run All mid-session: the session carries on at the first question not yet answered
+    (lesson 0 says so), with no old answer or feedback shown; "Start another session" builds a new one; a
+    finished session is not resumed."""
+    s = rw.revision_session(fake, limit=3)
+    ids = [e.item_id for e in s.queue]
+    s.answer(_wrong(s.current))
+    s.next()
+    s.answer(_correct(s.current))             # answered, Next not pressed yet: then the kernel restarts
+    again = rw.revision_session(fake, limit=3)   # a fresh kernel builds the widget again
+    assert [e.item_id for e in again.queue] == ids and again.index == 2
+    assert "Question 3 of 3" in again.reason.value and "carried on" in again.header.value
+    assert again.current.answer is None and again.current.feedback.value == ""
+    assert again.results == [(ids[0], False), (ids[1], True)]
+    assert again.restart_button.layout.display is None    # a new session is one press away
+    again.answer(_correct(again.current))
+    again.next()
+    assert again.finished and "2 of 3 right" in again.status.value
+    fresh = rw.revision_session(fake, limit=3)            # finished: the next session is a new one
+    assert fresh.index == 0 and "carried on" not in fresh.header.value
+
+
+def test_lesson_0_says_what_a_restart_keeps():
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "00_start_here.ipynb").read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "starts the lesson fresh" not in text
+    assert "revision session you had not finished carries on" in text
+
+
+def test_transfer_counts_are_the_files_now_and_the_upload_shows_no_raw_counter(home):
+    t = rw.progress_transfer()
+    assert "(0 answers" in t.where.value
+    progress.record_answer("q1", "a", True)
+    progress.record_answer("q2", "a", False)
+    t.export()
+    assert "(2 answers" in t.where.value and "2 answers" in t.message.value   # one count, not 0 above and 2 below
+    assert t.upload.description == rw.UPLOAD_LABEL and "sc-upload" in t.upload._dom_classes
+    css = rw.UPLOAD_CSS
+    assert ".sc-upload{font-size:0" in css and f"content:'{rw.UPLOAD_LABEL}'" in css

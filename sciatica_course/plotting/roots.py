@@ -46,13 +46,20 @@ def root_label(root_ids, course) -> str:
     return "/".join(course.roots[r].name if r in course.roots else r.upper() for r in root_ids)
 
 
+CAPTION = ("Shaded: the root's dermatome (skin area). Dashed, unshaded, 'pain': where that root's pain is often "
+           "felt, not its dermatome.",
+           "Maps overlap and vary between people: a shaded area is 'consistent with', never proof.")
+
+
 def plot_dermatome_map(selected=(), ax=None, course=None, table: bool = True, figsize=(9.6, 7.6)):
     """The right leg from the front and from behind, each area shaded by the root(s) whose dermatome includes it
     (colour + hatch + text); areas that only a root's pain distribution includes (the front of the thigh for L4,
     the buttock for L5 and S1) are left unshaded, outlined with dashes and labelled "<root> pain". Beside it, a
     panel of the key muscle test and reflex of each root.
 
-    ``selected``: region ids to outline in black (the symptom-map widget's choice)."""
+    ``selected``: region ids to outline in black (the symptom-map widget's choice). Without the ``table`` (the
+    symptom map's small figure) the titles take two lines, the key is a legend beside the legs and the caption is
+    left out: the widget shows :data:`CAPTION` as text under the figure, where it wraps to the width of the page."""
     from matplotlib.patches import Patch, Polygon, Rectangle
 
     from .. import anatomy
@@ -64,8 +71,9 @@ def plot_dermatome_map(selected=(), ax=None, course=None, table: bool = True, fi
         outline = [(x + dx, y) for x, y in LEG_OUTLINE[view]]
         ax.add_patch(Polygon(outline, closed=True, facecolor="white", edgecolor="black", lw=1.2, zorder=1,
                              gid=f"leg:{view}"))
-        title = "FRONT (right leg)" if view == "front" else "BACK (right leg)"
-        ax.text(dx + 2.0, 21.0, title, ha="center", fontsize=9, fontweight="bold")
+        title = "FRONT" if view == "front" else "BACK"
+        ax.text(dx + 2.0, 20.95, f"{title} (right leg)" if table else f"{title}\n(right leg)", ha="center",
+                va="bottom", fontsize=9, fontweight="bold", linespacing=1.1)
         lat_left = view == "front"
         ax.text(dx + 0.1, 20.45 if view == "back" else 19.6, "lateral" if lat_left else "medial", fontsize=6.5,
                 ha="left", color="#444444")
@@ -88,18 +96,17 @@ def plot_dermatome_map(selected=(), ax=None, course=None, table: bool = True, fi
             ax.add_patch(Polygon(poly, closed=True, facecolor="none", edgecolor="black", lw=2.8, zorder=4))
         cx, cy = _centroid(r.polygon)
         xs, ys = zip(*r.polygon)
-        narrow = (max(xs) - min(xs)) < 0.9 and (max(ys) - min(ys)) > 2
+        narrow = (max(xs) - min(xs)) < 1.2 and (max(ys) - min(ys)) > 2
         label = root_label(derm, course) if derm else ""
-        if pain:
-            label = (label + "\n" if label else "") + root_label(pain, course) + " pain"
+        if pain:   # a narrow strip's label is one rotated line, so it stays inside the strip
+            label = (label + (" · " if narrow else "\n") if label else "") + root_label(pain, course) + " pain"
         ax.text(cx + dx, cy, label, ha="center", va="center", fontsize=6.5,
                 fontweight="bold" if derm else "normal", style="normal" if derm else "italic",
                 rotation=90 if narrow else 0, zorder=5,
                 bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85))
-    ax.text(4.5, -0.45, "Shaded: the root's dermatome (skin area). Dashed, unshaded, 'pain': where that root's pain "
-            "is often felt, not its dermatome.", ha="center", fontsize=6.5)
-    ax.text(4.5, -1.1, "Maps overlap and vary between people: a shaded area is 'consistent with', never proof.",
-            ha="center", fontsize=7, style="italic")
+    if table:
+        ax.text(4.5, -0.45, CAPTION[0], ha="center", fontsize=6.5)
+        ax.text(4.5, -1.1, CAPTION[1], ha="center", fontsize=7, style="italic")
     handles = [Patch(facecolor=ROOT_STYLE[r.id][0], alpha=0.55, hatch=ROOT_STYLE[r.id][1], edgecolor="#555555",
                      label=r.name) for r in course.roots if r.id in ROOT_STYLE]
     xmax = 9.2
@@ -126,11 +133,12 @@ def plot_dermatome_map(selected=(), ax=None, course=None, table: bool = True, fi
                 y -= 0.1
             y -= 0.6
         xmax = 22.5
-    else:
-        ax.legend(handles=handles, loc="center right", fontsize=7, title="Root", title_fontsize=7)
-        xmax = 11.2
+    else:   # the key beside the back view's calf, clear of both legs
+        ax.legend(handles=handles, loc="center left", bbox_to_anchor=(9.0, 9.0), bbox_transform=ax.transData,
+                  fontsize=7, title="Root", title_fontsize=7, borderaxespad=0, handlelength=1.6)
+        xmax = 11.8
     ax.set_xlim(-0.3, xmax)
-    ax.set_ylim(-1.6, 21.6)
+    ax.set_ylim(-1.6 if table else -0.2, 21.6 if table else 22.6)
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax._sciatica_selected = selected

@@ -179,8 +179,10 @@ class VariantSelector(W.VBox):
             options=[(f"Type {v.type}", v.type) for v in self.variants], value=start.upper(),
             description="Beaton–Anson type", style={"description_width": "initial", "button_width": "auto"},
             tooltips=[v.name for v in self.variants])
-        self.figure = W.HTML(layout=W.Layout(width="56%", min_width="320px"))
-        self.panel = W.HTML(layout=W.Layout(width="42%", min_width="260px"))
+        # side by side when the page is wide enough; otherwise the panel goes under the figure at the full width
+        # (fixed percentages left the text in a 320 px column under the figure at 1280 x 800)
+        self.figure = W.HTML(layout=W.Layout(flex="1 1 380px", max_width="640px", min_width="280px"))
+        self.panel = W.HTML(layout=W.Layout(flex="1 1 340px", min_width="280px"))
         self.selector.observe(lambda _c: self._render(), names="value")
         body = W.HBox([self.figure, self.panel], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
         super().__init__(children=[STYLE, self.selector, body])
@@ -315,16 +317,25 @@ class SymptomMap(W.VBox):
         self.base = W.HTML(layout=W.Layout(margin="0"))
         self.figure = W.HTML(layout=W.Layout(margin="0"))
         self.figure.add_class("sc-layer-top")
-        self.figure_box = W.Box([self.base, self.figure], layout=W.Layout(width="48%", min_width="300px"))
+        # the figure at its own size (360 x 540 px) beside the area buttons and the result, so the widget fits a
+        # 1280 x 800 screen; its caption is text under it, wrapping to the figure's width
+        from ..plotting.roots import CAPTION
+
+        width = f"{round(DermatomeLayers.FIGSIZE[0] * 100)}px"
+        self.figure_box = W.Box([self.base, self.figure], layout=W.Layout(width=width, max_width="100%"))
         self.figure_box.add_class("sc-layered")
-        self.result = W.HTML(layout=W.Layout(width="50%", min_width="280px"))
+        caption = W.HTML(f"<small>{esc(CAPTION[0])} <i>{esc(CAPTION[1])}</i></small>",
+                         layout=W.Layout(width=width, max_width="100%"))
+        self.result = W.HTML()
         self._figures: dict[tuple, str] = {}
         self._muted = False
-        body = W.HBox([self.figure_box, self.result],
-                      layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
-        super().__init__(children=[STYLE, W.HTML("<b>Where does the client feel symptoms?</b> "
-                                                 "Press every area that applies (press again to untick)."),
-                                   *groups, self.clear, body])
+        controls = W.VBox([W.HTML("<b>Where does the client feel symptoms?</b> "
+                                  "Press every area that applies (press again to untick)."),
+                           *groups, self.clear, self.result],
+                          layout=W.Layout(flex="1 1 340px", min_width="280px"))
+        body = W.HBox([W.VBox([self.figure_box, caption], layout=W.Layout(flex="0 0 auto", max_width="100%")),
+                       controls], layout=W.Layout(flex_flow="row wrap", align_items="flex-start", grid_gap="12px"))
+        super().__init__(children=[STYLE, body])
         self.add_class("sc-widget")
         self._render()
 

@@ -52,7 +52,15 @@ def _notice_html() -> str:
 class RevisionSession(W.VBox):
     """A revision session: the questions of :func:`sciatica_course.revision.revision_queue`, one at a time.
     Each is the lesson Quiz widget (so the answer is saved and every option explained); "Next question"
-    moves on; the end shows how it went and when the next question falls due."""
+    moves on; the end shows how it went and when the next question falls due.
+
+    An unfinished session is kept in the progress store, so after a kernel restart (or a closed laptop) the
+    session carries on where it was, at the first question not yet answered (a reviser half-way through eight
+    questions expects the other four, not a new eight); "Start another session" builds a new one. A session
+    older than :attr:`RESUME_HOURS` is not resumed: what is due has changed by then."""
+
+    STATE_KEY = "revision_session"
+    RESUME_HOURS = 12
 
     def __init__(self, course=None, limit: int = 10, now=None):
         from .. import revision
@@ -75,18 +83,74 @@ class RevisionSession(W.VBox):
         self.add_class("sc-widget")
         self.add_class("sc-revision")
         self._revision = revision
-        self.restart()
+        if not self._resume():
+            self.restart()
 
     # state
     @property
     def finished(self) -> bool:
         return self.index >= len(self.queue)
 
+    def _clock(self) -> datetime:
+        return self._now if self._now is not None else datetime.now(timezone.utc)
+
+    def _save_state(self):
+        """Keep where the session is (the questions, how far, the results) in the progress store."""
+        from .. import progress
+
+        state = None
+        if self.queue and not self.finished:
+            state = json.dumps({"started": self._started.isoformat(), "index": self.index,
+                                "answered": bool(self.current is not None and self.current.answer is not None),
+                                "queue": [[e.item_id, e.reason, e.safety, e.confident] for e in self.queue],
+                                "results": [[i, c] for i, c in self.results]})
+        try:
+            progress.default_store().set_setting(self.STATE_KEY, state)
+        except progress.ProgressError:
+            pass   # the answers themselves are saved by the Quiz, which reports a failure
+
+    def _resume(self) -> bool:
+        """Carry on an unfinished session from the store; False when there is none to carry on."""
+        from .. import progress
+        from ..revision import QueueEntry
+
+        try:
+            raw = progress.default_store().setting(self.STATE_KEY)
+            state = json.loads(raw) if raw else None
+            started = datetime.fromisoformat(state["started"]) if state else None
+        except (progress.ProgressError, ValueError, KeyError, TypeError):
+            return False
+        if not state or (self._clock() - started).total_seconds() > self.RESUME_HOURS * 3600:
+            return False
+        queue = []
+        for item_id, reason, safety, confident in state.get("queue", []):
+            item = self.course.quizzes.get(item_id)
+            if item is None:
+                return False          # the course changed under the session: start a new one
+            queue.append(QueueEntry(item_id, reason, item.topic, item.lesson, safety=safety,
+                                    confident=bool(confident)))
+        index = int(state.get("index", 0)) + (1 if state.get("answered") else 0)
+        if not queue or index >= len(queue):
+            return False
+        self.queue, self.index, self._started = queue, index, started
+        self.results = [(i, bool(c)) for i, c in state.get("results", [])][:index]
+        self.current = None
+        self.restart_button.layout.display = None      # "Start another session" is there from the start
+        self.header.value = (
+            _notice_html() + f"<div role='heading' aria-level='3'><b>Revision session: {len(queue)} questions"
+            f"</b> (carried on where you left it: {_n(index, 'question')} answered before, "
+            f"{len(queue) - index} to go).</div><p>Your unfinished session was kept. Press <b>Start another "
+            "session</b> for a new set of questions.</p>")
+        self.next_button.layout.display = None
+        self._show()
+        return True
+
     def restart(self):
         """Build a new session from the store as it is now."""
         self.queue = self._revision.revision_queue(self.course, now=self._now, limit=self.limit)
         self.index = 0
         self.results = []
+        self._started = self._clock()
         self.current: Optional[Quiz] = None
         self.restart_button.layout.display = "none"
         counts = {k: sum(e.reason == k for e in self.queue) for k in ("unsafe", "due", "weak_topic", "new")}
@@ -125,11 +189,13 @@ class RevisionSession(W.VBox):
         self.next_button.disabled = True
         self.next_button.description = "Next question" if self.index + 1 < len(self.queue) else "Finish session"
         self.status.value = ""
+        self._save_state()
 
     def _answered(self, quiz, option_id, correct, confidence):
         if len(self.results) == self.index:
             self.results.append((quiz.item.id, bool(correct)))
         self.next_button.disabled = False
+        self._save_state()
 
     # actions a click performs (and tests call)
     def answer(self, option_id: str) -> bool:
@@ -158,6 +224,7 @@ class RevisionSession(W.VBox):
                  if wrong else "")
         self.holder.children = []
         self.reason.value = ""
+        self._save_state()                 # finished: nothing to carry on
         self.next_button.layout.display = "none"
         self.restart_button.layout.display = None
         self.status.value = feedback_html(
@@ -410,6 +477,12 @@ def complete_button(lesson_id: str) -> CompleteButton:
 
 # ----------------------------------------------------------------------------------------- moving machines
 
+UPLOAD_LABEL = "Import a progress file"
+UPLOAD_CSS = ("<style>.sc-upload{font-size:0!important;min-width:0}"
+              ".sc-upload i{font-size:var(--jp-widgets-font-size);margin-right:6px}"
+              f".sc-upload::after{{content:'{UPLOAD_LABEL}';font-size:var(--jp-widgets-font-size)}}</style>")
+
+
 class ProgressTransfer(W.VBox):
     """Your name, exporting your progress (optionally anonymous) and importing a progress file."""
 
@@ -426,7 +499,12 @@ class ProgressTransfer(W.VBox):
         self.export_button = W.Button(description="Export my progress", icon="download",
                                       tooltip="Make a progress file to download")
         self.export_button.on_click(lambda _b: self.export())
-        self.upload = W.FileUpload(accept=".json", multiple=False, description="Import a progress file")
+        # ipywidgets writes the number of chosen files after the description ("Import a progress file (0)"), a
+        # raw counter: the course style hides the button's own text and shows its label instead (UPLOAD_CSS)
+        self.upload = W.FileUpload(accept=".json", multiple=False, description=UPLOAD_LABEL, icon="upload",
+                                   tooltip=UPLOAD_LABEL + " (a .json file exported from this course)",
+                                   layout=W.Layout(width="auto"))
+        self.upload.add_class("sc-upload")
         self.upload.observe(self._uploaded, names="value")
         self.message = W.HTML()
         self.handin_button = None
@@ -434,19 +512,29 @@ class ProgressTransfer(W.VBox):
             self.handin_button = W.Button(description="Hand in to my instructor", icon="upload",
                                           tooltip="Put a copy of your progress in the class hand-in folder")
             self.handin_button.on_click(lambda _b: self.hand_in())
-        try:
-            st = progress.status()
+        st = self.refresh()
+        if st:
             self.name.value = st["student"]
-            self.where.value = (f"<p>Your progress is saved on this computer in <code>{esc(st['path'])}</code> "
-                                f"({st['answers']} answers, {st['case_attempts']} case attempts, "
-                                f"{st['lessons']} lessons completed).</p>")
-        except progress.ProgressError as e:
-            self.where.value = feedback_html(esc(e), role="alert")
-        super().__init__(children=[STYLE, self.where, W.HBox([self.name, self.save_name]),
+        super().__init__(children=[STYLE, W.HTML(UPLOAD_CSS), self.where, W.HBox([self.name, self.save_name]),
                                    W.HBox([self.anonymous, self.export_button]
                                           + ([self.handin_button] if self.handin_button else [])),
                                    self.upload, self.message])
         self.add_class("sc-widget")
+
+    def refresh(self) -> dict:
+        """Say where the progress is and what it holds now (after an export or import the counts match the
+        message below: "71 answers" above and "73 answers" below was the same file at two moments)."""
+        from .. import progress
+
+        try:
+            st = progress.status()
+        except progress.ProgressError as e:
+            self.where.value = feedback_html(esc(e), role="alert")
+            return {}
+        self.where.value = (f"<p>Your progress is saved on this computer in <code>{esc(st['path'])}</code> "
+                            f"({_n(st['answers'], 'answer')}, {_n(st['case_attempts'], 'case attempt')}, "
+                            f"{_n(st['lessons'], 'lesson')} completed).</p>")
+        return st
 
     def set_name(self) -> str:
         from .. import progress
@@ -468,6 +556,7 @@ class ProgressTransfer(W.VBox):
         except progress.ProgressError as e:
             self.message.value = feedback_html(esc(e), role="alert")
             return {}
+        self.refresh()
         text = json.dumps(data, ensure_ascii=False, indent=1)
         b64 = base64.b64encode(text.encode("utf-8")).decode("ascii")
         fname = f"sciatica-progress-{datetime.now():%Y%m%d}{'-anonymous' if data['anonymous'] else ''}.json"
@@ -515,6 +604,7 @@ class ProgressTransfer(W.VBox):
             self.message.value = feedback_html(esc(e).replace("\n", "<br>"), role="alert")
             return None
         self.message.value = feedback_html(esc(res.message))
+        self.refresh()
         return res
 
 

@@ -356,3 +356,41 @@ def _sources(path: str) -> str:
 
 def _has_quiz(nb: Rendered) -> bool:
     return "quiz" in _sources(nb.path)
+
+
+_JS_LAYOUT = """(root) => {
+  const nb = document.querySelector(root);
+  if (!nb) return {right: [], squeezed: [], tall: []};
+  const out = {right: [], squeezed: [], tall: []};
+  const vh = window.innerHeight;
+  for (const cell of nb.querySelectorAll('.jp-OutputArea-output td, .jp-OutputArea-output th')) {
+    const a = getComputedStyle(cell).textAlign;
+    if ((a === 'right' || a === 'end') && cell.innerText.trim().length > 3)
+      out.right.push(cell.innerText.trim().slice(0, 60));
+  }
+  for (const out_el of nb.querySelectorAll('.jp-OutputArea-output')) {
+    const full = out_el.getBoundingClientRect().width;
+    for (const h of out_el.querySelectorAll('.widget-html')) {
+      const r = h.getBoundingClientRect();
+      const text = h.innerText.trim();
+      if (text.length > 400 && r.width > 0 && r.width < 360 && full > 700)
+        out.squeezed.push(`${Math.round(r.width)} px of ${Math.round(full)}: ${text.slice(0, 60)}`);
+    }
+  }
+  for (const f of nb.querySelectorAll('.sc-layered')) {
+    const r = f.getBoundingClientRect();
+    if (r.height > 0.75 * vh) out.tall.push(`a figure ${Math.round(r.width)}x${Math.round(r.height)} px`);
+  }
+  return out;
+}"""
+
+
+def test_layout_reads_at_laptop_size(rendered):
+    """What the walk-through met at 1280x800: tables JupyterLab right-aligns (the course map, the case library),
+    a long text squeezed into a narrow column beside or under a figure (lesson 1's variant panel), and a figure
+    taller than the screen (lesson 2's symptom map)."""
+    found = rendered.page.evaluate(_JS_LAYOUT, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    problems = ([f"right-aligned table cell: {t!r}" for t in found["right"][:5]]
+                + [f"text squeezed into {t!r}" for t in found["squeezed"]]
+                + [f"taller than the screen: {t}" for t in found["tall"]])
+    assert not problems, f"{rendered.path}:\n" + "\n".join(problems)
