@@ -60,8 +60,8 @@ def next_lesson_html(lesson_id: str, course=None) -> str:
     if not later:
         first = min((l for l in course.lessons if not l.instructor), key=lambda l: l.number)
         return ("<p><b>You have finished the course.</b> Come back to this lesson every few days to revise, or "
-                f"open <a href=\"{esc(first.notebook)}\">the course map ({first.number} · {esc(first.title)})</a> to "
-                "go back to any lesson.</p>")
+                f"go back to any lesson from <a href=\"{esc(first.notebook)}\">the course map ({first.number} · "
+                f"{esc(first.title)}) →</a></p>")
     n = later[0]
     return f"<p><b>Next:</b> <a href=\"{esc(n.notebook)}\">{n.number} · {esc(n.title)} →</a></p>"
 

@@ -250,8 +250,8 @@ def sources_block(keys, course, heading: str = "Sources") -> str:
 # JupyterLab right-aligns the cells of every table in an HTML output (``.jp-RenderedHTMLCommon td``), which makes
 # a table of titles and bullet lists hard to read. Every table the course renders is read left to right, top down.
 TABLE_CSS = ("<style>.sc-html table td,.sc-html table th,.sc-widget table td,.sc-widget table th,"
-             ".sc-case table td,.sc-case table th{text-align:left;vertical-align:top}"
-             ".sc-html table caption,.sc-case table caption{text-align:left}</style>")
+             ".sc-case table td,.sc-case table th{text-align:left!important;vertical-align:top!important}"
+             ".sc-html table caption,.sc-case table caption{text-align:left!important}</style>")
 
 
 def html_output(html: str) -> str:

@@ -60,7 +60,7 @@ def test_tables_the_course_renders_are_left_aligned():
     from sciatica_course.widgets import case_player
     from sciatica_course.widgets.common import STYLE
 
-    left = re.compile(r"\.sc-html table td,.*text-align:left")
+    left = re.compile(r"\.sc-html table td,.*text-align:left!important")
     for html in (lesson.course_map(COURSE)._repr_html_(), html_table("x", ["a"], [["b"]])._repr_html_()):
         assert html.startswith('<div class="sc-html">') and left.search(html), html[:200]
     assert re.search(r"\.sc-case table td.*text-align:left", case_player.case_list(COURSE)._repr_html_())

@@ -22,7 +22,7 @@ STYLE = W.HTML(
     ".sc-feedback{border-left:4px solid #0072B2;padding:4px 10px;margin-top:6px}"
     ".sc-feedback .sc-right{font-weight:bold}"
     ".sc-unsafe{border-left:6px solid #D55E00;padding:4px 10px;margin:4px 0}"
-    ".sc-widget table td,.sc-widget table th{text-align:left;vertical-align:top}"
+    ".sc-widget table td,.sc-widget table th{text-align:left!important;vertical-align:top!important}"
     "</style>"
 )
 
