@@ -72,6 +72,7 @@ class Feedback:
     confidence: Optional[int] = None
     gate: Optional[str] = None      # a must-ask gate sent the student back
     finished: bool = False
+    gate_points: Optional[float] = None   # what the gate cost (negative), counted in the score at once
 
 
 @dataclass(frozen=True)
@@ -277,10 +278,12 @@ class Session:
                       rationale="" if held else rationale,
                       sources=() if held else sources,
                       held=held, answers=answers, certainty_marks=None if held else marks,
-                      confidence=conf_rec, gate=gate_msg)
+                      confidence=conf_rec, gate=gate_msg,
+                      gate_points=gate_rec.points if gate_rec is not None else None)
         full = Feedback(step_id=step.id, kind=step.kind, choice_ids=ids, text=text, safety=safety,
                         points=round(points + marks, 2), rationale=rationale, sources=sources, answers=answers,
-                        certainty_marks=marks, confidence=conf_rec, gate=gate_msg)
+                        certainty_marks=marks, confidence=conf_rec, gate=gate_msg,
+                        gate_points=gate_rec.points if gate_rec is not None else None)
         self.history.append(StepRecord(step_id=step.id, kind=step.kind, choice_ids=ids, safety=safety,
                                        points=round(points + marks, 2), confidence=conf_rec,
                                        choice_points=points, certainty_marks=marks, feedback=full))

@@ -158,6 +158,15 @@ def inline(text, course=None, prefer=()) -> str:
     return _BOLD.sub(r"<b>\1</b>", esc(student_text(text, course, prefer)))
 
 
+def speech(text, course=None) -> str:
+    """What to say to a client, in quotation marks, as escaped HTML - once: a script already written in quotes
+    (``"Because you have had cancer..."``) is not wrapped again (no ``“"Because``)."""
+    t = str(text or "").strip()
+    if t[:1] in ('"', "\u201c"):
+        return inline(t, course)
+    return f"\u201c{inline(t, course)}\u201d"
+
+
 def paragraphs(text) -> str:
     """Escaped text with blank lines as paragraph breaks."""
     parts = [p.strip() for p in re.split(r"\n\s*\n", "" if text is None else str(text)) if p.strip()]

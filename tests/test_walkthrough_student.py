@@ -183,3 +183,105 @@ def test_walter_explanation_says_each_thing_once():
     assert "Deeper or specific work" not in text and "Stretching including end range" not in text
     irr = next(r for r in rec.reasons if r.kind == "irritability")
     assert "Limited today: pressure light at most" in irr.text
+
+
+def _truncated_labels():
+    from sciatica_course.text import short_cite
+
+    out = {}
+    for s in COURSE.sources:
+        label = short_cite(s.id, COURSE)
+        if "…" in label:
+            out[label] = s
+    return out
+
+
+def test_cut_source_titles_come_with_the_full_reference():
+    """Lesson 3: source titles cut with "…" where the student reads them, with no Sources block giving the whole
+    title. Every output that shows a cut label also shows the full reference."""
+    import html as _html
+
+    from sciatica_course.text import student_text
+    from test_student_text import STUDENT_LESSONS, lesson_widget_texts
+
+    cut = _truncated_labels()
+    assert cut, "no cut labels: the test has nothing to check"
+    from sciatica_course.widgets.assessment import IntakeConversation
+
+    outputs = [(lesson.notebook, t) for lesson in STUDENT_LESSONS for t in lesson_widget_texts(lesson)]
+    for client in COURSE.intake:                 # what the intake shows once every question is asked
+        w = IntakeConversation(client.id, course=COURSE)
+        for q in client.questions:
+            w.ask(q.id)
+        w.finish()
+        outputs += [(f"intake {client.id}", w.transcript.value), (f"intake {client.id}", w.summary.value)]
+    found = []
+    for where, t in outputs:
+        if True:
+            plain = _html.unescape(t)
+            for label, src in cut.items():
+                if label in plain and student_text(src.citation) not in plain:
+                    found.append(f"{where}: {label!r} without its full reference")
+    assert not found, "\n".join(dict.fromkeys(found))
+
+
+def test_empty_planner_says_nothing_was_screened():
+    """Lesson 7: the planner with nothing asked showed "Treat today" with every technique ticked."""
+    from sciatica_course.widgets.treatment import session_planner
+
+    p = session_planner(course=COURSE)
+    shown = p.plan_html.value
+    assert "Nothing screened yet" in shown and "Treat today" not in shown and "✓" not in shown
+    assert "red-flag questions" in shown
+    p.explain()
+    assert "Nothing screened yet" in p.explain_html.value
+    p.set(pain_score=5)
+    assert "Treat today" in p.plan_html.value
+    p.reset()
+    assert "Nothing screened yet" in p.plan_html.value
+
+
+def test_referral_scripts_are_quoted_once():
+    """Lesson 7: 'Say: “"What you have told me...' - a script already in quotes was wrapped in quotes again."""
+    from sciatica_course.reasoning import explain
+    from sciatica_course.widgets.treatment import plan_html
+
+    for rf in COURSE.red_flags:
+        for rule in rf.rules:
+            rec = recommend(_presentation_for(rule.when), COURSE)
+            texts = [plan_html(rec, COURSE), str(explain(rec, COURSE))]
+            for t in texts:
+                assert not re.search(r"[\"“][\"“]", t.replace("&quot;", '"')), (rule.id, t[:400])
+
+
+def test_case_score_line_shows_the_gate_and_matches_the_lesson():
+    """Lesson 8: the must-ask gate's penalty (−2) never showed in "Score so far", and "+5 points (certainty +2)"
+    did not match the intro's "+1/+2/+3, 0/−2/−6"."""
+    import json
+    from pathlib import Path
+
+    from sciatica_course.widgets.case_player import CasePlayer
+
+    p = CasePlayer("anticoagulated_older_client", course=COURSE, record=False)
+    gated = next(st for st in p.session.case.steps if st.requires)
+    first = next(c.id for c in p.session.current.choices if c.id not in gated.requires)
+    fb = p.ask([first])
+    assert fb.gate and fb.gate_points == -gated.gate_penalty
+    assert "must-ask gate \u22122" in p.score_html.value, p.score_html.value
+    assert f"Score so far: {p.session.score:g}".replace("-", "\u2212") in p.score_html.value
+    assert "This costs \u22122 points" in p.feedback.value
+    p.ask([c for c in gated.requires])
+    while p.session.current is not None and p.session.current.kind == "intake":
+        p.ask([p.session.available_choices()[0].id])
+    p.confidence.value = 2
+    fb = p.choose(p.session.current.choices[0].id)
+    shown = p.feedback.value
+    assert "for your certainty (Fairly sure)" in shown and "for the choice" in shown, shown
+    assert f"{fb.certainty_marks:+g} for your certainty".replace("-", "\u2212") in shown
+    nb = json.loads((Path(__file__).parents[1] / "notebooks" / "08_case_clinic.ipynb").read_text())
+    intro = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    intro = re.sub(r"\s+", " ", intro)
+    assert "+1, +2 or +3" in intro and "0, −2 or −6" in intro
+    assert "for the choice" in intro and "for your certainty" in intro
+    assert {st.gate_penalty for c in COURSE.cases for st in c.steps if st.requires} == {2.0}
+    assert "must-ask gate costs 2 points" in intro

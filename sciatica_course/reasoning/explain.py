@@ -105,7 +105,9 @@ def explain(rec, course=None) -> Explanation:
             "Do not massage today: a systemic contraindication applies. Postpone and refer.",
             ["finucane_2020", "werner_pathology"])
     for ref in rec.referrals:
-        add("Referral", f"{ref.condition}: {ref.where}, {ref.timeframe}. Say: \u201c{ref.say}\u201d Do: {ref.do}",
+        say = ref.say.strip()
+        say = say if say[:1] in ('"', "\u201c") else f"\u201c{say}\u201d"     # quoted once, never twice
+        add("Referral", f"{ref.condition}: {ref.where}, {ref.timeframe}. Say: {say} Do: {ref.do}",
             ref.sources)
     for r in rec.reasons:
         if r.kind in ("red_flag", "contraindication", "note") and r.rule != "not_treating_today":

@@ -252,7 +252,9 @@ class IntakeConversation(W.VBox):
             items.append(f"<li><b>You:</b> {inline(x.ask)}<br><b>{esc(self.client.name.split(',')[0])}:</b> "
                          f"{inline(x.answer)}<br><i>What this changes:</i> {inline(x.changes)} "
                          f"<small>{cite(x.sources)}</small></li>")
-        self.transcript.value = feedback_html(f"<ol>{''.join(items)}</ol>")
+        # the full references of every source cited above (a short label may cut a long title with "…")
+        keys = [k for qid in self.asked for k in self._question(qid).sources]
+        self.transcript.value = feedback_html(f"<ol>{''.join(items)}</ol>" + sources_block(keys, self.course))
         self.status.value = self._status_html()
         return q.answer
 
@@ -287,7 +289,8 @@ class IntakeConversation(W.VBox):
         for q in self.client.questions:
             all_findings.update(findings_dict(q.findings, self.course))
         html = (head + f"<p><b>Tutor's summary:</b> {inline(self.client.summary)} <small>{cite(self.client.sources)}</small></p>"
-                "<p><b>The screening with every answer known:</b></p>" + _result_html(all_findings, self.course))
+                + sources_block(self.client.sources, self.course)
+                + "<p><b>The screening with every answer known:</b></p>" + _result_html(all_findings, self.course))
         self.summary.value = feedback_html(html)
         return self.summary.value
 

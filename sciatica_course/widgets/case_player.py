@@ -64,17 +64,52 @@ def feedback_block(fb, course) -> str:
     if fb.held:
         parts.append(f"<p><i>{esc(fb.text)}</i></p>")
     else:
-        pts = "" if fb.points is None else f" · {fb.points:+g} points"
-        if fb.certainty_marks:
-            pts += f" (certainty {fb.certainty_marks:+g})"
-        parts.append(f"<p>{badge(fb.safety)}{esc(pts)}</p>{paragraphs(fb.text)}")
+        parts.append(f"<p>{badge(fb.safety)}{esc(points_line(fb))}</p>{paragraphs(fb.text)}")
         if fb.rationale:
             parts.append(f"<p><b>Why:</b> {inline(fb.rationale)}</p>")
         if fb.sources:
             parts.append("<details><summary>Sources</summary>" + source_list(fb.sources, course) + "</details>")
     if fb.gate:
-        parts.append(f'<p role="alert"><b>Must-ask gate:</b> {esc(fb.gate)}</p>')
+        parts.append(gate_html(fb))
     return "".join(parts)
+
+
+def _pts(x: float) -> str:
+    return f"{x:+g}".replace("-", "\u2212")
+
+
+def points_line(fb) -> str:
+    """The points of one choice in the lesson's own terms: "+3 for the choice, +2 for your certainty (Fairly
+    sure): +5 points" - the certainty part is the +1/+2/+3 or 0/−2/−6 the lesson introduces."""
+    if fb.points is None:
+        return ""
+    if fb.certainty_marks is None or fb.confidence is None and not fb.certainty_marks:
+        return f" · {_pts(fb.points)} points"
+    choice = fb.points - fb.certainty_marks
+    from ..cases import CONFIDENCE_LABELS
+
+    level = CONFIDENCE_LABELS.get(fb.confidence or 1, "")
+    return (f" · {_pts(choice)} for the choice, {_pts(fb.certainty_marks)} for your certainty ({level}): "
+            f"{_pts(fb.points)} points")
+
+
+def score_so_far(session) -> str:
+    """"Score so far" with what made it: choices, certainty and any must-ask gate penalty (all counted)."""
+    hist = session.history
+    choice = sum(r.choice_points for r in hist if r.kind != "gate")
+    certainty = sum(r.certainty_marks or 0 for r in hist if r.kind != "gate")
+    gates = sum(r.points for r in hist if r.kind == "gate")
+    parts = [f"choices {_pts(choice)}", f"certainty {_pts(certainty)}"]
+    if gates:
+        parts.append(f"must-ask gate {_pts(gates)}")
+    return (f"<p>Score so far: {esc(_pts(session.score).lstrip('+'))} of {session.max_score:g} "
+            f"({esc(', '.join(parts))})</p>")
+
+
+def gate_html(fb) -> str:
+    """The must-ask gate, with what it cost (it counts in "Score so far" at once)."""
+    cost = f" This costs {_pts(fb.gate_points)} points." if getattr(fb, "gate_points", None) else ""
+    return f'<p role="alert"><b>Must-ask gate:</b> {esc(fb.gate)}{esc(cost)}</p>'
 
 
 def debrief_html(debrief, course, figure: bool = True) -> str:
@@ -304,7 +339,7 @@ class CasePlayer(W.VBox):
         title = f"<p><b>{esc(KIND_TEXT.get(fb.kind, fb.kind))}</b></p>"
         if self.hold_feedback and not fb.held:
             self._held.append(title + block)
-            gate = f'<p role="alert"><b>Must-ask gate:</b> {esc(fb.gate)}</p>' if fb.gate else ""
+            gate = gate_html(fb) if fb.gate else ""
             self.feedback.value = feedback_html("<p><i>Feedback held: press Reveal feedback to show it.</i></p>" + gate)
             self.reveal_button.disabled = False
         else:
@@ -319,7 +354,7 @@ class CasePlayer(W.VBox):
 
     def _render_step(self):
         s = self.session
-        self.score_html.value = (f"<p>Score so far: {s.score:g} of {s.max_score:g}</p>" if not s.exam_mode
+        self.score_html.value = (score_so_far(s) if not s.exam_mode
                                  else "<p>Exam mode: your score comes in the debrief.</p>")
         step = s.current
         if step is None:

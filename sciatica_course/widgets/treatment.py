@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipywidgets as W
 from traitlets import Bool, Int
 
-from ..text import URGENCY_MARK, HTMLBlock, cited_sources, esc, html_table, inline, short_cite, sources_block
+from ..text import URGENCY_MARK, HTMLBlock, cited_sources, esc, html_table, inline, short_cite, sources_block, speech
 from .common import STYLE, feedback_html, option_button
 
 LEVELS = ("low", "moderate", "high")
@@ -377,7 +377,7 @@ def plan_html(rec, course=None) -> str:
     if rec.referral is not None:
         r = rec.referral
         out.append(f"<p><b>Referral: {esc(URGENCY_MARK.get(r.urgency, r.urgency))}</b> - {inline(r.condition)}. "
-                   f"Where: {inline(r.where)} ({inline(r.timeframe)}).<br>Say: “{inline(r.say)}”<br>"
+                   f"Where: {inline(r.where)} ({inline(r.timeframe)}).<br>Say: {speech(r.say)}<br>"
                    f"Do: {inline(r.do)}</p>")
     elif rec.urgency != "none":
         out.append(f"<p><b>Referral: {esc(URGENCY_MARK.get(rec.urgency, rec.urgency))}</b></p>")
@@ -429,6 +429,12 @@ def diff_html(before, after, course=None) -> str:
             return ""
         return you + "<p><b>What changed in the plan:</b> nothing - these findings do not change it.</p>"
     return you + "<p><b>What changed in the plan:</b> " + "; ".join(bits) + ".</p>"
+
+
+NOTHING_SCREENED = (
+    "<p><b>Nothing screened yet - no plan.</b> The planner only knows what you tell it, and anything not asked "
+    "counts as absent. Ask the red-flag questions first (lesson 4), then tick what the client told you, or load an "
+    "example client above; the plan appears here.</p>")
 
 
 class SessionPlanner(W.VBox):
@@ -541,6 +547,11 @@ class SessionPlanner(W.VBox):
             self.plan_html.value = feedback_html(f"<p><b>Please check the findings:</b> {esc(e)}</p>")
             return self.rec
         self.previous, self.rec = self.rec, rec
+        if not rec.findings:    # nothing asked: no plan to show (an empty screen is not a clear screen)
+            self.plan_html.value = feedback_html(NOTHING_SCREENED)
+            self.changes_html.value = ""
+            self.explain_html.value = ""
+            return rec
         self.plan_html.value = plan_html(rec, self.course)
         self.changes_html.value = diff_html(self.previous, rec, self.course)
         self.explain_html.value = ""
@@ -549,6 +560,9 @@ class SessionPlanner(W.VBox):
     def explain(self):
         from ..reasoning import explain
 
+        if self.rec is None or not self.rec.findings:
+            self.explain_html.value = feedback_html(NOTHING_SCREENED)
+            return self.explain_html.value
         self.explain_html.value = explain(self.rec, self.course).html()
         return self.explain_html.value
 
