@@ -518,7 +518,7 @@ class ProgressTransfer(W.VBox):
         super().__init__(children=[STYLE, W.HTML(UPLOAD_CSS), self.where, W.HBox([self.name, self.save_name]),
                                    W.HBox([self.anonymous, self.export_button]
                                           + ([self.handin_button] if self.handin_button else [])),
-                                   self.upload, self.message])
+                                   W.HBox([self.upload]), self.message])
         self.add_class("sc-widget")
 
     def refresh(self) -> dict:
