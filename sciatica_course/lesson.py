@@ -1,8 +1,49 @@
-"""Lesson furniture drawn from data/lessons.yaml: the course map, references and the next-lesson link."""
+"""Lesson furniture drawn from data/lessons.yaml: the course map, references and the next-lesson link.
+
+Moving on closes the lesson left. A lesson link the course draws (the "Next" link, the course map) opens its lesson
+as a tab of the running JupyterLab and then saves and closes the lesson being left, so its kernel shuts down: a
+student following "Next" through the course has one kernel running, not one per lesson (on a class hub, ten per
+student). Nothing is lost: answers and progress are saved as they are given, and the notebook is saved before it
+closes. This is a click handler on the link (:data:`MOVE_ON_JS`), run by JupyterLab in a trusted HTML output (the
+outputs of a Run All are trusted) through the app the course's server config exposes as ``window.jupyterapp``
+(``sciatica_course/jupyter_config/jupyter_server_config.json``). Where either is missing (a lesson reopened with
+saved, untrusted outputs, another frontend, Voila) the handler does nothing and the link is a plain relative link,
+which JupyterLab still opens in a tab without reloading the page.
+"""
 from __future__ import annotations
 
 from .text import HTMLBlock as _HTML
 from .text import esc, source_list
+
+# The link's click handler (an ``onclick`` attribute: JupyterLab keeps it in trusted HTML outputs and its sanitizer
+# drops it from untrusted ones). ``this`` is the link; ``data-sc-lesson`` the lesson's file name relative to the
+# lesson being left. It opens the lesson with JupyterLab's own command (as the plain link would), then - unless the
+# link leads to the lesson it is in - saves the lesson left, shuts its kernel and closes its tab. A failed save (the
+# file changed on disk and the student keeps it) leaves the lesson open. Returning true lets the browser and
+# JupyterLab handle the link as before.
+MOVE_ON_JS = (
+    "var app=window.jupyterapp,node=this.closest('.jp-NotebookPanel'),left=null;"
+    "if(!app||!node||!app.shell)return true;"
+    "for(var w of app.shell.widgets('main')){if(w.node===node)left=w;}"
+    "if(!left||!left.context||!left.sessionContext)return true;"
+    "event.preventDefault();event.stopPropagation();"
+    "var dir=left.context.path.split('/').slice(0,-1).join('/');"
+    "var path=(dir?dir+'/':'')+this.getAttribute('data-sc-lesson').replace(/^[.][/]/,'');"
+    "app.commands.execute('docmanager:open',{path:path}).then(function(opened){"
+    "if(!opened||path===left.context.path||left.isDisposed)return;"
+    "return left.context.save().then(function(){return left.sessionContext.shutdown();})"
+    ".then(function(){left.close();});"
+    "}).catch(function(e){console.warn('sciatica-course: the lesson left stays open:',e);});"
+    "return false;"
+)
+MOVE_ON_TITLE = "Opens {title} here and closes this lesson (your answers are saved)"
+
+
+def lesson_link(notebook: str, text: str, title: str) -> str:
+    """A link to a lesson that moves on: opens it in JupyterLab and closes the lesson it is in (see the module's
+    docstring). ``text`` is shown as given (escape it first); ``title`` says what the click does."""
+    return (f'<a href="{esc(notebook)}" data-sc-lesson="{esc(notebook)}" title="{esc(title)}" '
+            f'onclick="{esc(MOVE_ON_JS)}">{text}</a>')
 
 
 def course_map(course=None) -> _HTML:
@@ -13,7 +54,8 @@ def course_map(course=None) -> _HTML:
     rows = []
     for l in sorted((l for l in course.lessons if not l.instructor), key=lambda l: l.number):
         objs = "".join(f"<li>{esc(o)}</li>" for o in l.objectives)
-        rows.append(f"<tr><td>{l.number}</td><td><a href=\"{esc(l.notebook)}\">{esc(l.title)}</a><br>"
+        link = lesson_link(l.notebook, esc(l.title), MOVE_ON_TITLE.format(title=f"lesson {l.number}"))
+        rows.append(f"<tr><td>{l.number}</td><td>{link}<br>"
                     f"<small>{esc(l.summary)}</small></td><td><ul>{objs}</ul></td><td>{l.minutes} min</td></tr>")
     total = sum(l.minutes for l in course.lessons if not l.instructor)
     return _HTML(f"<p>{esc(course_summary(course))}</p>"
@@ -49,21 +91,28 @@ def references(lesson_id: str, course=None) -> _HTML:
     return _HTML(source_list(course.lessons[lesson_id].sources, course))
 
 
+NEXT_NOTE = "This lesson closes when you move on; your answers are saved."
+
+
 def next_lesson_html(lesson_id: str, course=None) -> str:
-    """The link to the lesson after ``lesson_id``."""
+    """The link to the lesson after ``lesson_id`` (after the last lesson: the course map), which moves on: it opens that lesson and closes this one (:func:`lesson_link`)."""
     from .loading import load_course
 
     course = course if course is not None else load_course()
     this = course.lessons[lesson_id]
-    later = sorted((l for l in course.lessons if l.number > this.number and not l.instructor),
-                   key=lambda l: l.number)
-    if not later:
-        first = min((l for l in course.lessons if not l.instructor), key=lambda l: l.number)
-        return ("<p><b>You have finished the course.</b> Come back to this lesson every few days to revise, or "
-                f"go back to any lesson from <a href=\"{esc(first.notebook)}\">the course map ({first.number} · "
-                f"{esc(first.title)}) →</a></p>")
-    n = later[0]
-    return f"<p><b>Next:</b> <a href=\"{esc(n.notebook)}\">{n.number} · {esc(n.title)} →</a></p>"
+    students = sorted((l for l in course.lessons if not l.instructor), key=lambda l: l.number)
+    later = [l for l in students if l.number > this.number]
+    note = f"<br><small>{esc(NEXT_NOTE)}</small>"
+    if later:
+        n = later[0]
+        link = lesson_link(n.notebook, f"{n.number} · {esc(n.title)} →",
+                           MOVE_ON_TITLE.format(title=f"lesson {n.number}"))
+        return f"<p><b>Next:</b> {link}{note}</p>"
+    first = students[0]
+    link = lesson_link(first.notebook, f"the course map ({first.number} · {esc(first.title)}) →",
+                       MOVE_ON_TITLE.format(title="the course map"))
+    return (f"<p><b>You have finished the course.</b> Come back to this lesson every few days to revise, or go back "
+            f"to any lesson from {link}{note}</p>")
 
 
 class LessonEnd:

@@ -128,7 +128,7 @@ class LabServer:
                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
                "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
                f"--ServerApp.root_dir={self.root}", "--ServerApp.terminals_enabled=False",
-               "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--ServerApp.log_level=WARN"]
+               "--LabApp.news_url=", "--ServerApp.log_level=WARN"]
         self.proc = subprocess.Popen(cmd, env=env, cwd=str(self.root), stdout=open(self.log, "wb"),
                                      stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
@@ -170,7 +170,8 @@ def _write_json(path: Path, data):
 
 
 # ---------------------------------------------------------------------------------------------
-# In-page helpers. `window.jupyterapp` exists because of expose_app_in_browser.
+# In-page helpers. `window.jupyterapp` exists because of expose_app_in_browser (set by the course's server config,
+# sciatica_course/jupyter_config/jupyter_server_config.json, which LabServer puts on JUPYTER_CONFIG_PATH).
 _JS_SETUP = """
 () => { window.__sc = window.__sc || {iopub: {}, dialogs: []}; return true; }
 """
@@ -374,7 +375,7 @@ _JS_MARK_PAGE = "() => { window.__sc_page_mark = Math.random().toString(36).slic
 _JS_NEXT_LINK = r"""
 (root) => {
   const links = Array.from(document.querySelectorAll(root + ' .jp-OutputArea-output a[href*=".ipynb"]'));
-  const next = links.reverse().find(a => /→|Next|Revision/.test(a.textContent));
+  const next = links.reverse().find(a => /→|Next|Revision|course map/.test(a.textContent));
   if (!next) return null;
   next.setAttribute('data-sc-next', '1');
   return {href: next.getAttribute('href'), text: next.textContent.trim(),
@@ -402,13 +403,16 @@ async (path) => {
 }
 """
 
-_JS_ACTIVATE = """
+_JS_KERNEL_ID = """
 (path) => {
-  const app = window.jupyterapp;
-  const w = Array.from(app.shell.widgets('main')).find(x => x.context && x.context.path === path);
-  if (w) app.shell.activateById(w.id);
-  return !!w;
+  const w = Array.from(window.jupyterapp.shell.widgets('main')).find(x => x.context && x.context.path === path);
+  const k = w && w.sessionContext.session && w.sessionContext.session.kernel;
+  return k ? k.id : null;
 }
+"""
+
+_JS_IS_CLOSED = """
+(path) => !Array.from(window.jupyterapp.shell.widgets('main')).some(x => x.context && x.context.path === path)
 """
 
 
@@ -486,15 +490,19 @@ class Lab:
         return self.page.evaluate(_JS_STUDENT_VIEW, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
 
     def follow_next_link(self, path: str, timeout: float = 30) -> dict:
-        """Click the notebook's last lesson link (the "Next" link); return where it led and whether the page
-        stayed the same page (no reload, no "Leave site?" dialog). The opened lesson is closed again and its
-        kernel shut down."""
+        """Click the notebook's last lesson link (the "Next" link) as a student does; return where it led, whether
+        the page stayed the same page (no reload, no "Leave site?" dialog), and what became of the lesson left:
+        closed (``left_closed``), saved with its outputs first (``left_saved``), its kernel shut down
+        (``left_kernel_shut_down``), and the server's kernels before the click and once the new lesson's kernel
+        is up (``kernels``). The opened lesson stays open (see :meth:`close_tab`)."""
 
         root = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
         link = self.page.evaluate(_JS_NEXT_LINK, root)
         if link is None:
             return {"link": None}
         target = _link_target(link["href"], path)
+        left_kernel = self.page.evaluate(_JS_KERNEL_ID, path)
+        before = self.kernel_ids()
         mark = self.page.evaluate(_JS_MARK_PAGE)
         dialogs = len(self.dialogs)
         anchor = self.page.locator(root + " a[data-sc-next]").first
@@ -516,24 +524,49 @@ class Lab:
             self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=60_000)
             self.page.evaluate("async () => { await window.jupyterapp.restored; return true; }")
             self.page.evaluate(_JS_SETUP)
-        if result["same_page"] and result["opened"] == target and target != path:
-            # close the opened lesson's tab as a student does: its kernel must shut down with it
-            kernel = self.page.evaluate(_JS_CLOSE_TAB, target)
-            result["kernel_shut_down"] = self._kernel_gone(kernel)
-            self.close(target)
-            self.page.evaluate(_JS_ACTIVATE, path)
+            return result
+        if result["opened"] == target and target != path:
+            try:
+                self.page.wait_for_function(_JS_IS_CLOSED, arg=path, timeout=15_000, polling=100)
+                result["left_closed"] = True
+            except Exception:
+                result["left_closed"] = False
+            result["left_kernel_shut_down"] = self._kernel_gone(left_kernel)
+            result["left_saved"] = self._has_outputs_on_disk(path)
+            self.page.wait_for_function(_JS_KERNEL_IDLE, arg=target, timeout=60_000, polling=100)
+            result["kernels"] = [len(before), len(self.kernel_ids())]
         return result
 
-    def _kernel_gone(self, kernel_id: str | None, timeout: float = 15) -> bool:
-        import urllib.request
+    def close_tab(self, path: str) -> bool:
+        """Close a notebook's tab the way its × does (no explicit kernel shutdown); True when its kernel is then
+        gone (the course's JupyterLab defaults: closing a lesson shuts its kernel down)."""
+        kernel = self.page.evaluate(_JS_CLOSE_TAB, path)
+        gone = self._kernel_gone(kernel)
+        self.close(path)
+        return gone
 
+    def open_paths(self) -> list[str]:
+        return self.page.evaluate(
+            "() => Array.from(window.jupyterapp.shell.widgets('main')).filter(w => w.context).map(w => w.context.path)")
+
+    def kernel_ids(self) -> list[str]:
+        with urllib.request.urlopen(self.server.url + "/api/kernels", timeout=5) as r:
+            return [k["id"] for k in json.load(r)]
+
+    def _has_outputs_on_disk(self, path: str) -> bool:
+        from urllib.parse import quote
+
+        with urllib.request.urlopen(f"{self.server.url}/api/contents/{quote(path)}?content=1", timeout=10) as r:
+            cells = json.load(r)["content"]["cells"]
+        return any(c.get("outputs") for c in cells if c["cell_type"] == "code")
+
+    def _kernel_gone(self, kernel_id: str | None, timeout: float = 15) -> bool:
         if not kernel_id:
             return False
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            with urllib.request.urlopen(self.server.url + "/api/kernels", timeout=5) as r:
-                if kernel_id not in {k["id"] for k in json.load(r)}:
-                    return True
+            if kernel_id not in self.kernel_ids():
+                return True
             time.sleep(0.2)
         return False
 

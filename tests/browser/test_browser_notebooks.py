@@ -3,7 +3,9 @@ Chromium, a fresh kernel, Run All, then no error output anywhere, every declared
 interaction through the page by role and accessible name, and an axe-core scan of what the course renders.
 What the student reads is checked too, in the same run: no raw Python value in any output, no control whose
 text is cut off or which is narrower than its content, no squashed or clipped figure, and the "Next" lesson
-link opens the next lesson inside JupyterLab without reloading the page.
+link opens the next lesson inside JupyterLab without reloading the page and closes the lesson left (its kernel
+shut down). The lesson a "Next" link opens is the one the next run uses, so the suite walks the course as a student
+does, one kernel at a time.
 
 To add a lesson-specific interaction, write a function ``(nb: Rendered, course) -> str`` (usually one call to
 ``press(nb, role, accessible_name, text_expected_in_a_status_region)``) and list it in INTERACTIONS under the
@@ -254,7 +256,7 @@ def lesson_id(nb: Rendered, course) -> str | None:
 def rendered(request, lab):
     path = request.param
     t0 = time.monotonic()
-    lab.open(path)
+    lab.open(path)   # when the previous lesson's "Next" link opened it: that tab, its kernel fresh (nothing run)
     report = lab.run_all(path, timeout=150)
     seconds = round(time.monotonic() - t0, 1)
     REPORT["notebooks"].setdefault(path, {})["run_s"] = seconds
@@ -312,16 +314,31 @@ def test_controls_show_their_whole_text(rendered):
     assert not found, f"{rendered.path}: controls or figures a student cannot read whole:\n" + "\n".join(found)
 
 
-def test_next_lesson_link_opens_in_lab_without_reloading(rendered, course):
-    """The "Next" link at the end of a lesson opens the next lesson as a tab of the running JupyterLab: the
-    page is not reloaded (no "Leave site?", no lost outputs in the lessons already open). Closing that tab
-    shuts its kernel down (the course's JupyterLab defaults, sciatica_course/jupyter_config)."""
+def test_accessibility_of_course_content(rendered):
+    violations = labkit.axe_scan(rendered.page, include=labkit.COURSE_CONTENT)
+    REPORT["notebooks"][rendered.path]["axe"] = violations
+    if REPORT["chrome"] is None:   # JupyterLab's own chrome: reported once, never failed on
+        REPORT["chrome"] = labkit.axe_scan(rendered.page, exclude=labkit.COURSE_CONTENT)
+    bad = [v for v in violations if v["impact"] in labkit.FAILING_IMPACTS]
+    assert not bad, "serious/critical accessibility violations in course content:\n" + "\n".join(
+        f"[{v['impact']}] {v['id']}: {v['help']} ({v['nodes']} nodes) e.g. {v['example']}" for v in bad)
+
+
+def test_next_lesson_link_opens_in_lab_without_reloading(rendered, course, request):
+    """The "Next" link at the end of a lesson opens the next lesson as a tab of the running JupyterLab - the page
+    is not reloaded (no "Leave site?", no lost outputs) - and closes the lesson left, saved first, so its kernel
+    shuts down: the server's kernel count does not grow as the student moves on (a walk-through that followed
+    Next through the course ended with ten kernels). The lesson opened is the next one this suite runs (when it
+    is), so the session walks the course as a student does; otherwise its tab is closed as the tab's × does and
+    its kernel must shut down with it (the course's JupyterLab defaults, sciatica_course/jupyter_config).
+    Last in this file: following the link closes the lesson the other tests look at."""
     if rendered.instructor:
         pytest.skip("instructor notebooks have no next-lesson link")
-    widget_links = rendered.lab.student_view()["widget_links"]
+    lab = rendered.lab
+    widget_links = lab.student_view()["widget_links"]
     assert not widget_links, (f"{rendered.path}: links to lessons inside widget HTML reload the page when followed "
                               "(show them as an HTML output, as lesson.next_lesson does):\n" + "\n".join(widget_links))
-    result = rendered.lab.follow_next_link(rendered.path)
+    result = lab.follow_next_link(rendered.path)
     REPORT["notebooks"][rendered.path]["next_link"] = result
     if result["link"] is None:
         if lesson_id(rendered, course) is None:
@@ -331,19 +348,25 @@ def test_next_lesson_link_opens_in_lab_without_reloading(rendered, course):
         f"{rendered.path}: following {result['link']} reloaded the page (dialogs: {result['dialogs']})")
     assert result["opened"] == result["target"], (
         f"{rendered.path}: following {result['link']} opened {result['opened']!r}, not {result['target']!r}")
-    if result["target"] != rendered.path:
-        assert result.get("kernel_shut_down"), (
+    assert result["target"] != rendered.path, f"{rendered.path}: its Next link leads to itself"
+    REPORT.setdefault("path_kernels", []).append([rendered.path, *result["kernels"]])
+    assert result["left_closed"], f"{rendered.path} stayed open after moving on to {result['target']}"
+    assert result["left_saved"], f"{rendered.path} was closed without saving its outputs"
+    assert result["left_kernel_shut_down"], f"moving on left {rendered.path}'s kernel running"
+    before, after = result["kernels"]
+    assert after <= before, (f"moving on from {rendered.path} to {result['target']}: {before} kernel(s) before, "
+                             f"{after} after")
+    if result["target"] != _next_in_session(request, rendered.path):
+        assert lab.close_tab(result["target"]), (
             f"closing {result['target']}'s tab left its kernel running (sciatica_course/jupyter_config)")
 
 
-def test_accessibility_of_course_content(rendered):
-    violations = labkit.axe_scan(rendered.page, include=labkit.COURSE_CONTENT)
-    REPORT["notebooks"][rendered.path]["axe"] = violations
-    if REPORT["chrome"] is None:   # JupyterLab's own chrome: reported once, never failed on
-        REPORT["chrome"] = labkit.axe_scan(rendered.page, exclude=labkit.COURSE_CONTENT)
-    bad = [v for v in violations if v["impact"] in labkit.FAILING_IMPACTS]
-    assert not bad, "serious/critical accessibility violations in course content:\n" + "\n".join(
-        f"[{v['impact']}] {v['id']}: {v['help']} ({v['nodes']} nodes) e.g. {v['example']}" for v in bad)
+def _next_in_session(request, path: str) -> str | None:
+    """The notebook the `rendered` fixture opens after ``path`` in this session (None: ``path`` is the last)."""
+    order = [it.callspec.params["rendered"] for it in request.session.items
+             if hasattr(it, "callspec") and "rendered" in it.callspec.params]
+    later = order[len(order) - order[::-1].index(path):] if path in order else []
+    return next((p for p in later if p != path), None)
 
 
 def _sources(path: str) -> str:
