@@ -57,12 +57,12 @@ def test_config_binds_localhost_and_avoids_the_kernel_traps(tmp_path):
     c, _ns = _load_config(tmp_path, SCIATICA_LEAN_SINGLEUSER="0")
     assert Path(c.Spawner.cmd[-1]).name == "jupyterhub-singleuser" and Path(c.Spawner.cmd[-1]).exists()
     assert "services" not in c.JupyterHub                                 # no API token unless asked for
-    # as in `sciatica-course lab`: a kernel left without a page for 30 idle minutes is shut; never an open or busy one
+    # as in `sciatica-course lab`: a kernel idle for an hour is shut, its tab open or not; never a busy one
     from sciatica_course.commands.lab import CULL_ARGS
 
     for arg in CULL_ARGS:
         assert arg in c.Spawner.args
-    for arg in ("cull_idle_timeout=1800", "cull_connected=False", "cull_busy=False"):
+    for arg in ("cull_idle_timeout=3600", "cull_connected=True", "cull_busy=False"):
         assert f"--MappingKernelManager.{arg}" in c.Spawner.args
     c, _ns = _load_config(tmp_path, SCIATICA_KERNEL_CULL_IDLE="0")
     assert "--MappingKernelManager.cull_idle_timeout=0" in c.Spawner.args   # switched off

@@ -59,7 +59,7 @@ COURSE_FOLDER = "course"          # ~/course/ in each student's home
 NICE_STUDENTS = int(os.environ.get("SCIATICA_HUB_NICE_STUDENTS", "5"))   # students' servers below the hub
 PROGRESS_FOLDER = ".sciatica-course"
 # idle kernels are shut after this many seconds (see singleuser_args); 0 switches culling off
-KERNEL_CULL_IDLE = int(os.environ.get("SCIATICA_KERNEL_CULL_IDLE", "1800"))
+KERNEL_CULL_IDLE = int(os.environ.get("SCIATICA_KERNEL_CULL_IDLE", "3600"))
 SOCKET_PATH_LIMIT = 107           # Linux sun_path
 # the longest IPC socket name jupyter_client makes inside the runtime dir: kernel-<uuid4>-ipc-<port>
 _IPC_NAME = "kernel-" + "x" * 36 + "-ipc-65535"
@@ -244,13 +244,13 @@ def singleuser_args() -> list:
         "--LabApp.extension_manager=readonly",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        # The same policy as `sciatica-course lab`: a kernel no page is connected to any more (its tab closed
-        # without shutting it, the browser closed, the laptop lid shut) and idle for KERNEL_CULL_IDLE seconds is
-        # shut. A kernel with an open tab is never culled, nor a busy one: a student who comes back to a lesson
-        # finds it as they left it. (Closing a lesson's tab shuts its kernel at once: sciatica_course/jupyter_config.)
+        # The same policy as `sciatica-course lab` (sciatica_course/commands/lab.py CULL_ARGS): a kernel idle for
+        # KERNEL_CULL_IDLE seconds is shut, even with its lesson's tab open (a lesson left open all day holds a
+        # kernel per student); never a busy one. Moving on with a lesson's "Next" link closes the lesson left and
+        # closing a lesson's tab shuts its kernel at once (sciatica_course/lesson.py, sciatica_course/jupyter_config).
         f"--MappingKernelManager.cull_idle_timeout={KERNEL_CULL_IDLE}",
         f"--MappingKernelManager.cull_interval={max(1, min(300, KERNEL_CULL_IDLE // 3))}",
-        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_connected=True",
         "--MappingKernelManager.cull_busy=False",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:

@@ -12,11 +12,15 @@ import os
 import sys
 from pathlib import Path
 
-# Kernels a student has closed the tab of are shut down after 30 minutes idle (checked every 5 minutes). A kernel
-# with an open tab is never culled (cull_connected=False), and a busy one never is: a student who comes back to a
-# tab after lunch finds their lesson as they left it.
-CULL_ARGS = ["--MappingKernelManager.cull_idle_timeout=1800", "--MappingKernelManager.cull_interval=300",
-             "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False"]
+# Idle kernels are shut down after an hour (checked every 5 minutes), even with the lesson's tab still open
+# (cull_connected=True): a student moving on with "Next" closes the lesson left (sciatica_course/lesson.py), and a
+# lesson left open and untouched for an hour (another tab, lunch, a closed laptop) should not hold a Python process
+# for the rest of the day. An hour is longer than any lesson's reading between two clicks; a busy kernel is never
+# culled. Nothing is lost: answers are saved as they are given; the student presses Run All again to continue.
+CULL_IDLE_SECONDS = 3600
+CULL_ARGS = [f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+             "--MappingKernelManager.cull_interval=300",
+             "--MappingKernelManager.cull_connected=True", "--MappingKernelManager.cull_busy=False"]
 # No network at run time: no extension installs from PyPI, no news feed, no update check (as on the class hub).
 OFFLINE_ARGS = ["--LabApp.extension_manager=readonly", "--LabApp.news_url=None",
                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
