@@ -285,3 +285,30 @@ def test_case_score_line_shows_the_gate_and_matches_the_lesson():
     assert "for the choice" in intro and "for your certainty" in intro
     assert {st.gate_penalty for c in COURSE.cases for st in c.steps if st.requires} == {2.0}
     assert "must-ask gate costs 2 points" in intro
+
+
+def test_data_text_never_names_the_internal_sheet():
+    """Lesson 3: "That is the sheet's definition", "(sheet section 14)": the evidence sheet is the team's working
+    document, not something a student has. No text in data/ that a student can read names it."""
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).parents[1] / "data"
+    found = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("id", "sources", "kind", "fact_ids", "url"):
+                    continue
+                walk(v, f"{where}.{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{where}[{i}]")
+        elif isinstance(node, str) and re.search(r"\bsheet\b", node, re.I):
+            found.append(f"{where}: {node[:120]!r}")
+
+    for path in sorted(root.rglob("*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.relative_to(root).as_posix())
+    assert not found, "\n".join(found)
