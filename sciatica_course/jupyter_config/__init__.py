@@ -1,11 +1,20 @@
-"""JupyterLab defaults for the course, as a Jupyter config folder (``labconfig/default_setting_overrides.json``).
+"""JupyterLab defaults for the course, as a Jupyter config folder: ``labconfig/default_setting_overrides.json``
+(JupyterLab settings) and ``jupyter_server_config.json`` (server options).
 
-Put :func:`config_dir` on ``JUPYTER_CONFIG_PATH`` (``sciatica-course lab`` and the class hub do) and closing a
-lesson's tab also shuts down its kernel. A student does not know kernels exist: a closed lesson should not keep a
-Python process (and its memory, on a class hub) running for the rest of the day. Nothing is lost: answers and
-progress are saved as they are given, and reopening a lesson runs it again. Lessons left open are handled by the
-server's idle-kernel culling. The student can still change this in Settings (it is a default, not a lock). JupyterLab also does not ask "Would you
-like to get notified about official Jupyter news?" on a student's first start (nor fetch news or check for updates).
+Put :func:`config_dir` on ``JUPYTER_CONFIG_PATH`` (``sciatica-course lab``, the class hub, Binder and the browser
+suite do) and:
+
+- closing a lesson's tab also shuts down its kernel. A student does not know kernels exist: a closed lesson should
+  not keep a Python process (and its memory, on a class hub) running for the rest of the day. Nothing is lost:
+  answers and progress are saved as they are given, and reopening a lesson runs it again. The student can still
+  change this in Settings (it is a default, not a lock);
+- the app is exposed to the page as ``window.jupyterapp`` (``LabApp.expose_app_in_browser``): a lesson's "Next"
+  link uses it to open the next lesson and close the one left (sciatica_course/lesson.py). Trusted outputs can
+  already run any script in the page, so this opens nothing new to them;
+- JupyterLab does not ask "Would you like to get notified about official Jupyter news?" on a student's first start
+  (nor fetch news or check for updates).
+
+Lessons left open are handled by the server's idle-kernel culling (sciatica_course/commands/lab.py CULL_ARGS).
 """
 from __future__ import annotations
 
