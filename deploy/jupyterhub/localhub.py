@@ -12,8 +12,9 @@ the REST API in one POST and starts their servers concurrently from threads. Eac
 of lessons in a row (three from lesson 1 by default): open the lesson (a session, as JupyterLab opens a notebook),
 run its code cells through a kernel on THEIR server (the widgets' comms open in this client as they would in a
 browser), answer the first question the way the browser does (a comm message) and wait for the feedback, then move
-on as the page does - its "Next" link, which opens the next lesson in a new tab while the one left stays open with
-its kernel (``--navigation close``: the student closes it and its kernel is shut). At the end each hands in a
+on as the page does - its "Next" link, which opens the next lesson and closes the one left, shutting its kernel
+(``--navigation tab``: the lesson left stays open in its tab with its kernel; memory is then measured as left and
+again after those lessons are closed). At the end each hands in a
 progress export (a case played through the engine) and leaves, kernels as they are. Then it builds the class report
 from the hand-ins and prints: spawn time, time to the first feedback in each lesson, hub API latency (median, p95),
 kernels alive and memory per student at the end of the path, then again after the lessons left are closed (what
@@ -340,7 +341,7 @@ class ClassResult:
 
 def run_class(hub: Hub, n: int, timeout: float = 300, prefix: str = "student",
               report: bool = True, figures: bool = True, progress=None, start: str = PATH_START,
-              lessons: int = PATH_LESSONS, navigation: str = "tab") -> ClassResult:
+              lessons: int = PATH_LESSONS, navigation: str = "page") -> ClassResult:
     """Play a class of ``n`` students on a running hub (see the module docstring and :func:`run_student`)."""
     import psutil
 
@@ -438,8 +439,8 @@ def format_figures(result: ClassResult) -> str:
     lines = [
         f"students                      {f['students']} ({f['ok']} ok, {f['failures']} failed)",
         f"path                          {f['path'].get('lessons')} lessons in a row from {f['path'].get('start')}, "
-        f"moving on by the page's Next link; lessons left: {f['path'].get('navigation')} "
-        f"({'left open in their tabs' if f['path'].get('navigation') == 'tab' else 'closed, kernel shut'})",
+        f"moving on by each lesson's Next link; the lesson left: "
+        f"{'left open in its tab (--navigation tab)' if f['path'].get('navigation') == 'tab' else 'closed by the page, its kernel shut'}",
         f"create users (one POST)       {result.create_users_s} s",
         f"server ready after start      {ms(f['spawn_s'])} (all ready at {result.all_ready_s} s)",
         f"first feedback after start    {ms(f['first_feedback_s'])} (every student by {result.all_feedback_s} s)",
@@ -590,9 +591,9 @@ def main(argv=None) -> int:
     p.add_argument("--start", default=PATH_START, help=f"the lesson each student opens first ({PATH_START})")
     p.add_argument("--lessons", type=int, default=PATH_LESSONS,
                    help=f"lessons in a row per student, following the page's Next link ({PATH_LESSONS})")
-    p.add_argument("--navigation", choices=("tab", "close"), default="tab",
-                   help="tab: a lesson left stays open in its tab with its kernel (the page today); close: the student "
-                        "closes it and its kernel is shut")
+    p.add_argument("--navigation", choices=("page", "tab"), default="page",
+                   help="page: as the lesson's Next link does, the lesson left is closed and its kernel shut; tab: the "
+                        "lesson left stays open in its tab with its kernel (then memory is measured both ways)")
     p.set_defaults(func=cmd_simulate)
     args = parser.parse_args(argv)
     # `kill`/`timeout` (SIGTERM) ends a class like Ctrl+C does: the hub and every student's server are stopped

@@ -350,12 +350,13 @@ def run_lesson(api: Api, user: str, notebook: str, t0: float, timeout: float) ->
 
 
 def run_student(api: Api, user: str, index: int, t0: float, timeout: float, start: str = PATH_START,
-                lessons: int = PATH_LESSONS, navigation: str = "tab") -> StudentResult:
+                lessons: int = PATH_LESSONS, navigation: str = "page") -> StudentResult:
     """One student's sitting: their server starts; they open ``start`` and work through ``lessons`` lessons in a row,
-    moving on as the page does (its "Next" link); at the end they hand in. ``navigation``: "tab" - the next lesson
-    opens in a new tab and the one left stays open with its kernel (what the page does today); "close" - the student
-    closes the lesson they leave and its kernel is shut (JupyterLab's shut-down-on-close). Kernels are then left as
-    the student leaves them (their websockets close, as when the laptop lid closes)."""
+    moving on by each lesson's "Next" link; at the end they hand in. ``navigation``: "page" - as the page does
+    (sciatica_course/lesson.py): the link opens the next lesson and then saves and closes the lesson left, which
+    shuts its kernel; "tab" - the lesson left stays open in its tab with its kernel (the page before that, or a
+    student who opens lessons from the file browser). Kernels are then left as the student leaves them (their
+    websockets close, as when the laptop lid closes)."""
     res = StudentResult(name=user)
     clients: list = []
     try:
@@ -370,6 +371,10 @@ def run_student(api: Api, user: str, index: int, t0: float, timeout: float, star
         for n in range(lessons):
             res.stage = f"lesson {n + 1} ({notebook})"
             run, kc = run_lesson(api, user, notebook, t0, timeout)
+            if navigation == "page" and res.lessons:   # the next lesson is open: the page closes the one left
+                left = res.lessons[-1]
+                clients[-1].close()
+                api.server(user, "DELETE", f"/api/sessions/{left.session_id}", timeout=timeout).raise_for_status()
             clients.append(kc)
             res.lessons.append(run)
             res.notebook = notebook
@@ -381,9 +386,6 @@ def run_student(api: Api, user: str, index: int, t0: float, timeout: float, star
                 break
             if not run.next_link:
                 raise HubError(f"{notebook} showed no link to a next lesson")
-            if navigation == "close":   # the student closes the lesson they leave; the lab shuts its kernel
-                kc.close()
-                api.server(user, "DELETE", f"/api/sessions/{run.session_id}", timeout=timeout).raise_for_status()
             notebook = run.next_link
 
         res.stage = "hand in"
