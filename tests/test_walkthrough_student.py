@@ -312,3 +312,21 @@ def test_data_text_never_names_the_internal_sheet():
     for path in sorted(root.rglob("*.yaml")):
         walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.relative_to(root).as_posix())
     assert not found, "\n".join(found)
+
+
+def test_planner_what_changed_covers_every_edit_since_the_last_clear():
+    """Lesson 6: "What changed: nothing in the plan." after several findings had changed the plan - the diff
+    compared with the last edit only (setting the pain after ticking osteoporosis changes nothing by itself)."""
+    from sciatica_course.widgets.treatment import session_planner
+
+    p = session_planner(course=COURSE)
+    p.reset()
+    for fid, value in (("osteoporosis", True), ("long_term_corticosteroids", True), ("pain_score", 3),
+                       ("age", 71)):
+        p.controls[fid].value = value          # what a click or typing does
+    shown = p.changes_html.value
+    assert "nothing" not in shown, shown
+    assert "Known osteoporosis" in shown and "Age (71)" in shown and "left out now" in shown, shown
+    p.reset()                                  # a clear starts a new comparison
+    p.controls["pain_score"].value = 3
+    assert "these findings do not change it" in p.changes_html.value

@@ -478,6 +478,8 @@ class SessionPlanner(W.VBox):
         self.explain_button.on_click(lambda _b: self.explain())
         self.rec = None
         self.previous = None
+        self._since = None       # the plan before the student's first edit since the last set / clear / example
+        self._by_code = False
         self._quiet = False
         kids = [STYLE, self.example, W.HBox(sections[:2]), sections[2], self.reset_button, self.changes_html,
                 self.plan_html]
@@ -485,7 +487,7 @@ class SessionPlanner(W.VBox):
             kids += [self.explain_button, self.explain_html]
         super().__init__(kids)
         self.add_class("sc-widget")
-        self.update()
+        self._update_by_code()
 
     def findings(self) -> dict:
         out = {}
@@ -508,7 +510,7 @@ class SessionPlanner(W.VBox):
                 _set_value(self.controls[k], v)
         finally:
             self._quiet = False
-        self.update()
+        self._update_by_code()
         return self   # the widget, so ``session_planner().set(...)`` at the end of a cell shows the planner
 
     def reset(self):
@@ -519,7 +521,7 @@ class SessionPlanner(W.VBox):
                 c.value = False if isinstance(c, W.Checkbox) else 0
         finally:
             self._quiet = False
-        self.update()
+        self._update_by_code()
         return self
 
     def load_example(self, name: str):
@@ -533,7 +535,7 @@ class SessionPlanner(W.VBox):
                 _set_value(c, f.get(fid, False if isinstance(c, W.Checkbox) else 0))
         finally:
             self._quiet = False
-        self.update()
+        self._update_by_code()
         return self
 
     def update(self):
@@ -547,15 +549,31 @@ class SessionPlanner(W.VBox):
             self.plan_html.value = feedback_html(f"<p><b>Please check the findings:</b> {esc(e)}</p>")
             return self.rec
         self.previous, self.rec = self.rec, rec
+        # "What changed" compares with the plan before the student's first edit since the last set, clear or
+        # example - not only with the last edit, which may change nothing ("nothing in the plan" after several
+        # findings had changed it)
+        if self._by_code:
+            self._since, base = None, self.previous
+        else:
+            if self._since is None:
+                self._since = self.previous
+            base = self._since
         if not rec.findings:    # nothing asked: no plan to show (an empty screen is not a clear screen)
             self.plan_html.value = feedback_html(NOTHING_SCREENED)
             self.changes_html.value = ""
             self.explain_html.value = ""
             return rec
         self.plan_html.value = plan_html(rec, self.course)
-        self.changes_html.value = diff_html(self.previous, rec, self.course)
+        self.changes_html.value = diff_html(base, rec, self.course)
         self.explain_html.value = ""
         return rec
+
+    def _update_by_code(self):
+        self._by_code = True
+        try:
+            return self.update()
+        finally:
+            self._by_code = False
 
     def explain(self):
         from ..reasoning import explain
