@@ -120,3 +120,20 @@ def pytest_terminal_summary(terminalreporter):
         tr.write_line("timings: " + ", ".join(f"{k}={v}" for k, v in t.items()))
     if REPORT.get("tmp"):
         tr.write_line(f"full report: {REPORT['tmp']}/browser-report.json")
+
+
+# Following a lesson's "Next" link closes that lesson (sciatica_course/lesson.py): the test that follows it runs after
+# every other test of the same notebook, wherever a test is added in the file.
+MOVES_ON = "test_next_lesson_link_opens_in_lab_without_reloading"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    def notebook(item):
+        spec = getattr(item, "callspec", None)
+        return spec.params.get("rendered") if spec else None
+
+    for item in [it for it in items if getattr(it, "originalname", None) == MOVES_ON]:
+        items.remove(item)
+        same = [i for i, other in enumerate(items) if notebook(other) == notebook(item)]
+        items.insert(same[-1] + 1 if same else len(items), item)
