@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import types
 import urllib.request
 from pathlib import Path
@@ -48,7 +49,9 @@ def test_a_browser_session_through_a_lesson_leaves_the_repository_clean(tmp_path
     # every cell in the DOM (as in the browser suite), so the page's buttons can be read
     labkit._write_json(Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab/notebook-extension/tracker.jupyterlab-settings",
                        {"windowingMode": "none"})
-    cmd = [*readme_student_command(sys.executable), "--no-browser", "--", "--LabApp.expose_app_in_browser=True"]
+    # no --LabApp.expose_app_in_browser here: the student command exposes the app itself (the course's server config,
+    # which the lessons' Next link needs to close the lesson left); Lab() waits for window.jupyterapp
+    cmd = [*readme_student_command(sys.executable), "--no-browser"]
     proc = subprocess.Popen(cmd, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     seen: list = []
@@ -79,6 +82,22 @@ def test_a_browser_session_through_a_lesson_leaves_the_repository_clean(tmp_path
         lab.page.wait_for_timeout(500)
         kernels = [c for c in psutil.Process(proc.pid).children(recursive=True) if "ipykernel" in " ".join(c.cmdline())]
         assert kernels, "no kernel process found under the lab"
+        # moving on by the Next link: lesson 1 opens in this page; lesson 0 is saved and closed and its kernel stops
+        lab.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output a[data-sc-lesson]").last.click()
+        lab.page.wait_for_function("""() => { const open = Array.from(window.jupyterapp.shell.widgets('main'))
+            .filter(w => w.context).map(w => w.context.path);
+            return open.length === 1 && open[0] === '01_sciatic_nerve_path.ipynb'; }""", timeout=60_000)
+        left = {k.pid for k in kernels}
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            kernels = [c for c in psutil.Process(proc.pid).children(recursive=True)
+                       if "ipykernel" in " ".join(c.cmdline()) and c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+            if len(kernels) == 1 and kernels[0].pid not in left:
+                break
+            time.sleep(0.3)
+        assert [k.pid for k in kernels if k.pid in left] == [], "moving on left lesson 0's kernel running"
+        assert len(kernels) == 1, f"{len(kernels)} kernels after moving on to lesson 1"
+        assert not lab.dialogs, lab.dialogs                      # no "Leave site?"
     finally:
         if lab:
             lab.shutdown()
