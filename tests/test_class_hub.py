@@ -191,7 +191,7 @@ def hub(tmp_path_factory):
     except localhub.HubError as e:
         pytest.skip(f"configurable-http-proxy could not be installed from npm: {e}")
     state = Path(tempfile_short())
-    h = localhub.Hub(state, singleuser_args="--LabApp.expose_app_in_browser=True")
+    h = localhub.Hub(state)   # window.jupyterapp (the browser student uses it) comes from the course's server config
     try:
         h.start()
         h.wait_figures()       # as when an instructor starts the hub before the class arrives

@@ -255,7 +255,7 @@ def singleuser_args() -> list:
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")
-    # e.g. --LabApp.expose_app_in_browser=True for the browser test
+    # extra options for the students' servers (space-separated)
     args += os.environ.get("SCIATICA_HUB_SINGLEUSER_ARGS", "").split()
     return args
 
