@@ -20,10 +20,10 @@ from .text import esc, source_list
 # lesson being left. It opens the lesson with JupyterLab's own command (as the plain link would), then - unless the
 # link leads to the lesson it is in - saves the lesson left, shuts its kernel and closes its tab. A failed save (the
 # file changed on disk and the student keeps it) leaves the lesson open. Returning true lets the browser and
-# JupyterLab handle the link as before.
+# JupyterLab handle the link as before (also for a click with Ctrl, Cmd, Shift or Alt: "open it beside this one").
 MOVE_ON_JS = (
     "var app=window.jupyterapp,node=this.closest('.jp-NotebookPanel'),left=null;"
-    "if(!app||!node||!app.shell)return true;"
+    "if(!app||!node||!app.shell||event.ctrlKey||event.metaKey||event.shiftKey||event.altKey)return true;"
     "for(var w of app.shell.widgets('main')){if(w.node===node)left=w;}"
     "if(!left||!left.context||!left.sessionContext)return true;"
     "event.preventDefault();event.stopPropagation();"

@@ -44,7 +44,8 @@ def test_next_link_moves_on_and_says_so(n, course):
 def test_move_on_handler_falls_back_and_never_closes_the_lesson_it_opens():
     js = lesson.MOVE_ON_JS
     # nothing is prevented unless the app and the lesson's own widget are found
-    assert js.index("if(!app||!node||!app.shell)return true;") < js.index("event.preventDefault()")
+    assert js.index("if(!app||!node||!app.shell||") < js.index("event.preventDefault()")
+    assert "event.ctrlKey||event.metaKey||event.shiftKey||event.altKey)return true;" in js   # open beside, as before
     assert js.index("if(!left||!left.context||!left.sessionContext)return true;") < js.index("event.preventDefault()")
     # the lesson left closes only after the next one opened, and only after it was saved
     assert js.index("docmanager:open") < js.index("context.save()") < js.index("shutdown()") < js.index("close()")
