@@ -806,8 +806,8 @@ def show_table(df, caption: str = "", max_rows: int = 60) -> _HTMLTable:
     more = f"<p><i>… {len(df) - max_rows} more rows</i></p>" if len(df) > max_rows else ""
     label = caption or "table"
     html = (f'<div role="region" tabindex="0" aria-label="{esc(label)}" style="max-width:100%;overflow-x:auto">'
-            f"<style>.sc-report td,.sc-report th{{border:1px solid #bbb;padding:2px 6px;text-align:left}}"
-            f".sc-report .num{{text-align:right}}.sc-report .safety{{font-weight:bold;padding:0 3px}}"
+            f"<style>.sc-report td,.sc-report th{{border:1px solid #bbb;padding:2px 6px;text-align:left !important}}"
+            f".sc-report .num{{text-align:right !important}}.sc-report .safety{{font-weight:bold;padding:0 3px}}"
             f".sc-report .safe{{background:#d6f0e8}}.sc-report .suboptimal{{background:#fbf7cf}}"
             f".sc-report .unsafe{{background:#fae3c2}}.sc-report .critical{{background:#f6d2bf}}</style>"
             f'<div class="sc-report">{_table(shown, label, list(shown.columns))}</div>{more}</div>')

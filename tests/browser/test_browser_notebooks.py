@@ -387,6 +387,7 @@ _JS_LAYOUT = """(root) => {
   const out = {right: [], squeezed: [], tall: []};
   const vh = window.innerHeight;
   for (const cell of nb.querySelectorAll('.jp-OutputArea-output td, .jp-OutputArea-output th')) {
+    if (/^[-+−–]?[0-9.,%\s]*$/.test(cell.innerText.trim())) continue;  // numbers align right, as they should
     const a = getComputedStyle(cell).textAlign;
     if ((a === 'right' || a === 'end') && cell.innerText.trim().length > 3)
       out.right.push(cell.innerText.trim().slice(0, 60));
