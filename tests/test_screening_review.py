@@ -347,3 +347,14 @@ def test_lessons_teach_the_review_urgencies_and_pregnancy_thresholds():
     l3 = _markdown("03_assessment_reasoning.ipynb")
     assert "pregnancy from about 20 weeks," not in l3
     assert "14 weeks" in l3 and "20 weeks" in l3 and "inner thighs" in l3
+
+
+@pytest.mark.parametrize("neuro", ["numbness", "symptoms_below_knee", "progressive_weakness", "saddle_anaesthesia"])
+def test_no_reason_shown_states_the_opposite_of_a_finding(neuro):
+    """The second walk-through: for cancer with numbness the reasons listed the urgent rule as 'cancer ... but no
+    neurological symptoms' beside the emergency one. A rule that fires may not describe itself by the absence of a
+    finding the client has."""
+    rec = recommend({"cancer_history": True, neuro: True})
+    assert rec.urgency == "emergency"
+    for reason in rec.reasons:
+        assert "but no neurological symptoms" not in reason.text, reason.text
