@@ -12,7 +12,7 @@ import textwrap
 
 from ..text import esc
 from .common import PALETTE, SAFETY_STYLE
-from .svgcharts import Svg, svg_html
+from .svgcharts import Svg, percent_axes, svg_html
 
 SAFETY_ORDER = ("safe", "suboptimal", "unsafe", "critical")
 SAFETY_HATCH = {"safe": "", "suboptimal": "..", "unsafe": "//", "critical": "xx"}
@@ -219,12 +219,7 @@ def calibration_svg(cal) -> SvgFigure:
         notes.append(f"{r['label']} (n={r['decisions']}): {r['safe_percent']:.0f}% safe, "
                      f"{r['unsafe_or_critical_percent']:.0f}% unsafe or critical" if r["decisions"]
                      else f"{r['label']}: no decisions")
-    s.line(x0, base, width - 20, base)
-    s.line(x0, top, x0, base)
-    for t in (0, 25, 50, 75, 100):
-        s.line(x0 - 4, y(t), x0, y(t))
-        s.text(x0 - 7, y(t), f"{t}%", size=9, anchor="end")
-    s.text(16, top + plot_h / 2, "share of decisions (%)", size=10, anchor="middle", rotate=-90)
+    percent_axes(s, x0, top, base, width - 20, y, (0, 25, 50, 75, 100), "share of decisions (%)")
     return SvgFigure(s.render(), "Grouped bars of the share of safe, suboptimal, and unsafe or critical decisions at "
                      "each confidence level. " + "; ".join(notes) + ".", title)
 

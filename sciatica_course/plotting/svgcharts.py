@@ -75,6 +75,18 @@ def svg_html(svg: str, alt: str, max_width: str = "100%") -> str:
             f'style="max-width:{max_width};height:auto"/></figure>')
 
 
+def percent_axes(s: "Svg", x0, top, base, right, y, ticks, label: str) -> None:
+    """The axes of a vertical percent chart: the base line, the left axis with a tick at each of ``ticks`` (values
+    in the chart's own scale, mapped by ``y``; the last tick is 100%) and the rotated axis label."""
+    top_tick = ticks[-1]
+    s.line(x0, base, right, base)
+    s.line(x0, top, x0, base)
+    for t in ticks:
+        s.line(x0 - 4, y(t), x0, y(t))
+        s.text(x0 - 7, y(t), f"{round(100 * t / top_tick)}%", size=9, anchor="end")
+    s.text(16, (top + base) / 2, label, size=10, anchor="middle", rotate=-90)
+
+
 def _empty(title: str, message: str, width=750, height=160) -> tuple[str, str]:
     s = Svg(width, height)
     s.text(width / 2, 18, title, size=13, anchor="middle", weight="bold")
@@ -205,12 +217,7 @@ def calibration_svg(rows, title: str = "How often you were right at each confide
         for k, line in enumerate(label):
             s.text(cx, y(acc) - 10 - 12 * (len(label) - 1 - k), line, size=10, anchor="middle")
         s.text(cx, base + 14, r.label, size=10, anchor="middle")
-    s.line(x0, base, width - 20, base)
-    s.line(x0, top, x0, base)
-    for t in (0, 0.25, 0.5, 0.75, 1.0):
-        s.line(x0 - 4, y(t), x0, y(t))
-        s.text(x0 - 7, y(t), f"{round(t * 100)}%", size=9, anchor="end")
-    s.text(16, top + plot_h / 2, "answers right", size=10, anchor="middle", rotate=-90)
+    percent_axes(s, x0, top, base, width - 20, y, (0, 0.25, 0.5, 0.75, 1.0), "answers right")
     s.text(width / 2, base + 34, "bars: how often you were right", size=9, anchor="middle")
     s.text(width / 2, base + 48, "black brackets: where that confidence is justified", size=9, anchor="middle")
     return s.render(), calibration_alt(rows, title)
