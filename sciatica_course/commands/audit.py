@@ -20,12 +20,10 @@ def cmd_audit(args) -> int:
     from pathlib import Path
 
     from ..audit import audit_markdown, audit_text, coverage_problems, fact_audit, sheet_action_facts
-    from ..loading import DataError, load_course
+    from . import load_or_report
 
-    try:
-        course = load_course(args.data_dir)
-    except DataError as e:
-        print(e, file=sys.stderr)
+    course = load_or_report(args.data_dir)
+    if course is None:
         return 1
     rows = fact_audit(course, notebooks_dir=Path(args.notebooks) if args.notebooks else None)
     if args.output:

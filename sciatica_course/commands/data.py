@@ -48,12 +48,10 @@ def cmd_validate(args) -> int:
 
 def cmd_export(args) -> int:
     from ..exporting import course_to_json
-    from ..loading import DataError, load_course
+    from . import load_or_report
 
-    try:
-        course = load_course(args.data_dir)
-    except DataError as e:
-        print(e, file=sys.stderr)
+    course = load_or_report(args.data_dir)
+    if course is None:
         return 1
     text = json.dumps(course_to_json(course), ensure_ascii=False, indent=1)
     if args.output:

@@ -52,12 +52,10 @@ def cmd_new_case(args) -> int:
 
 
 def cmd_case_map(args) -> int:
-    from ..loading import DataError, load_course
+    from . import load_or_report
 
-    try:
-        course = load_course(args.data_dir)
-    except DataError as e:
-        print(e, file=sys.stderr)
+    course = load_or_report(args.data_dir)
+    if course is None:
         return 1
     if args.case_id not in course.cases:
         return _err(f"no case {args.case_id!r}; cases: {', '.join(course.cases.ids) or '(none)'}")
