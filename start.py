@@ -39,6 +39,10 @@ REUSE_VARIABLE = "SCIATICA_START_REUSE_SITE"
 FIGURE_SOURCES = [("data", (".yaml",)), (os.path.join("sciatica_course", "plotting"), (".py",)),
                   ("notebooks", (".ipynb",))]
 
+# Write the course package's byte code, as a normal pip install does (an editable one does not): a lesson's kernel
+# then reads it instead of compiling the package again, also where PYTHONDONTWRITEBYTECODE is set.
+COMPILE = "from sciatica_course.commands.figures import compile_package; compile_package()"
+
 
 class StartError(Exception):
     """A problem the person at the keyboard can act on (the message says how)."""
@@ -322,10 +326,19 @@ def ensure_environment(dev=False, venv=VENV):
         % (("250 MB", "800 MB") if extras else ("150 MB", "550 MB")))
     seconds = pip_install(python, extras, venv)
     check_imports(python, CHECK_IMPORTS + (DEV_CHECK_IMPORTS if dev else []))
+    compile_course(python)
     stamp.update({"project": project_hash(), "extras": extras, "python": "%d.%d.%d" % sys.version_info[:3]})
     write_stamp(stamp, venv)
     say("Installed in %d s." % seconds)
     return python
+
+
+def compile_course(python):
+    """Write the course package's byte code (``COMPILE``); a failure only costs a lesson's kernel some speed."""
+    try:
+        _run_quiet([python, "-c", COMPILE], cwd=HERE)
+    except OSError:
+        pass
 
 
 def course_env():
@@ -340,8 +353,9 @@ def ensure_figures(python, venv=VENV):
     drawing code or lessons changed since the last time for that store. A failure only costs speed: the lessons
     then draw their own figures."""
     env = course_env()
-    r = _run_quiet([python, "-c", "from sciatica_course.plotting.cache import cache_dir; print(cache_dir() or '')"],
-                   cwd=HERE, env=env)
+    # the course's byte code first (cheap when up to date; after a `git pull` it is written again)
+    r = _run_quiet([python, "-c", COMPILE + "; from sciatica_course.plotting.cache import cache_dir; "
+                    "print(cache_dir() or '')"], cwd=HERE, env=env)
     store = r.stdout.strip() if r.returncode == 0 else ""
     if not store:
         return None
