@@ -145,11 +145,10 @@ def next_lesson(lesson_id: str, course=None, complete: bool = True):
     link = _HTML(next_lesson_html(lesson_id, course))
     if not complete:
         return link
-    import ipywidgets as W
-
-    from .widgets.common import STYLE
+    from .widgets import lean as W
+    from .widgets.common import style_html
     from .widgets.revision import complete_button
 
-    box = W.VBox([STYLE, complete_button(lesson_id)])
+    box = W.VBox([style_html(), complete_button(lesson_id)])
     box.add_class("sc-widget")
     return LessonEnd(box, link)

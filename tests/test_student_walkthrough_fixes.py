@@ -58,13 +58,13 @@ def test_tables_the_course_renders_are_left_aligned():
     from sciatica_course import lesson
     from sciatica_course.text import html_table
     from sciatica_course.widgets import case_player
-    from sciatica_course.widgets.common import STYLE
+    from sciatica_course.widgets.common import STYLE_CSS
 
     left = re.compile(r"\.sc-html table td,.*text-align:left!important")
     for html in (lesson.course_map(COURSE)._repr_html_(), html_table("x", ["a"], [["b"]])._repr_html_()):
         assert html.startswith('<div class="sc-html">') and left.search(html), html[:200]
     assert re.search(r"\.sc-case table td.*text-align:left", case_player.case_list(COURSE)._repr_html_())
-    assert re.search(r"\.sc-widget table td,\.sc-widget table th\{text-align:left", STYLE.value)
+    assert re.search(r"\.sc-widget table td,\.sc-widget table th\{text-align:left", STYLE_CSS)
 
 
 # ---- item 3: the second myth-check block of lesson 1 started again at "Myth check 1"

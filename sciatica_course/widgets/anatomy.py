@@ -8,11 +8,11 @@ Each widget renders into ``HTML`` widgets' values (updated in place), so a test 
 """
 from __future__ import annotations
 
-import ipywidgets as W
+from . import lean as W
 
 from .. import anatomy
 from ..text import cite, esc, inline, source_list
-from .common import STYLE, feedback_html
+from .common import style_html, feedback_html
 
 
 def _course(course):
@@ -71,7 +71,7 @@ class PathExplorer(W.VBox):
         controls = W.HBox([self.previous, self.next])
         body = W.HBox([self.figure_box, self.panel],
                       layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
-        super().__init__(children=[STYLE, self.steps, controls, self.position, body])
+        super().__init__(children=[style_html(), self.steps, controls, self.position, body])
         self.add_class("sc-widget")
         self._render()
 
@@ -185,7 +185,7 @@ class VariantSelector(W.VBox):
         self.panel = W.HTML(layout=W.Layout(flex="1 1 340px", min_width="280px"))
         self.selector.observe(lambda _c: self._render(), names="value")
         body = W.HBox([self.figure, self.panel], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
-        super().__init__(children=[STYLE, self.selector, body])
+        super().__init__(children=[style_html(), self.selector, body])
         self.add_class("sc-widget")
         self._render()
 
@@ -335,7 +335,7 @@ class SymptomMap(W.VBox):
                           layout=W.Layout(flex="1 1 340px", min_width="280px"))
         body = W.HBox([W.VBox([self.figure_box, caption], layout=W.Layout(flex="0 0 auto", max_width="100%")),
                        controls], layout=W.Layout(flex_flow="row wrap", align_items="flex-start", grid_gap="12px"))
-        super().__init__(children=[STYLE, body])
+        super().__init__(children=[style_html(), body])
         self.add_class("sc-widget")
         self._render()
 
@@ -415,7 +415,7 @@ class DiscLevels(W.VBox):
         self.text = W.HTML()
         self._figures: dict[str, tuple[str, str]] = {}
         self.selector.observe(lambda _c: self._render(), names="value")
-        super().__init__(children=[STYLE, self.selector, self.figure, self.text])
+        super().__init__(children=[style_html(), self.selector, self.figure, self.text])
         self.add_class("sc-widget")
         self._render()
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import time
 
-import ipywidgets as W
+from . import lean as W
 
 from ..text import URGENCY_MARK, HTMLBlock, html_table, cite, esc, inline, source_list, sources_block, without_verdict
-from .common import STYLE, _record_answer, feedback_html, option_button
+from .common import style_html, _record_answer, feedback_html, option_button
 
 URGENCIES = ("emergency", "urgent", "routine", "none")
 # Colour plus a text marker: never colour alone (Okabe-Ito colours).
@@ -224,7 +224,7 @@ class IntakeConversation(W.VBox):
         self.transcript = W.HTML(value="")
         self.status = W.HTML(value=self._status_html())
         self.summary = W.HTML(value="")
-        super().__init__(children=[STYLE, self.header, W.VBox(list(self.buttons.values())), self.transcript,
+        super().__init__(children=[style_html(), self.header, W.VBox(list(self.buttons.values())), self.transcript,
                                    self.status, self.finish_button, self.summary])
         self.add_class("sc-widget")
 
@@ -332,7 +332,7 @@ class LRExplorer(W.VBox):
         self.test.observe(self._test_changed, names="value")
         for c in (self.study, self.result, self.pre, self.compare):
             c.observe(lambda _change: self.update(), names="value")
-        super().__init__(children=[STYLE, self.test, self.study, self.result, self.pre, self.presets, self.compare,
+        super().__init__(children=[style_html(), self.test, self.study, self.result, self.pre, self.presets, self.compare,
                                    self.text, self.figure])
         self.add_class("sc-widget")
         self.update()
@@ -440,7 +440,7 @@ class ScreeningWidget(W.VBox):
         self.reset_button = W.Button(description="Clear all findings", tooltip="Untick every finding")
         self.reset_button.on_click(lambda _b: self.reset())
         self.result = W.HTML(value="")
-        super().__init__(children=[STYLE, W.HBox(boxes, layout=W.Layout(flex_flow="row wrap")), self.reset_button,
+        super().__init__(children=[style_html(), W.HBox(boxes, layout=W.Layout(flex_flow="row wrap")), self.reset_button,
                                    self.result])
         self.add_class("sc-widget")
         self.update()
@@ -507,7 +507,7 @@ class TriagePractice(W.VBox):
         self.feedback = W.HTML(value="")
         self.next_button = W.Button(description="Next vignette", tooltip="Go to the next vignette")
         self.next_button.on_click(lambda _b: self.next())
-        super().__init__(children=[STYLE, self.progress, self.story, W.HBox(list(self.buttons.values())),
+        super().__init__(children=[style_html(), self.progress, self.story, W.HBox(list(self.buttons.values())),
                                    self.feedback, self.next_button])
         self.add_class("sc-widget")
         self._show()

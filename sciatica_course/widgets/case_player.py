@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from typing import Optional
 
-import ipywidgets as W
+from . import lean as W
 
 from .. import cases as engine
 from ..text import esc, inline, paragraphs, source_list
-from .common import CONFIDENCE_LEVELS, STYLE, feedback_html, option_button, shuffled
+from .common import CONFIDENCE_LEVELS, style_html, feedback_html, option_button, shuffled
 
 SAFETY_TEXT = {"safe": "✓ safe", "suboptimal": "~ suboptimal", "unsafe": "! unsafe", "critical": "!! critical"}
 SAFETY_CSS = {"safe": "#009E73", "suboptimal": "#B8A800", "unsafe": "#E69F00", "critical": "#D55E00"}
 KIND_TEXT = {"intake": "Intake", "red_flag": "Red-flag decision", "referral": "Referral", "irritability": "Irritability",
              "plan": "Plan", "gate": "Must-ask gate", "debrief": "Debrief"}
-CSS = W.HTML(
+CASE_CSS = (
     "<style>"
     ".sc-case .sc-badge{display:inline-block;border:2px solid;border-radius:4px;padding:0 5px;font-weight:bold}"
     ".sc-case table{border-collapse:collapse;margin:6px 0}.sc-case td,.sc-case th{border:1px solid #999;"
@@ -275,7 +275,7 @@ class CasePlayer(W.VBox):
         self.debrief = W.HTML()
         self.step_box = W.VBox()
         controls = W.HBox([self.picker, self.exam, self.start_button])
-        children = [STYLE, CSS, controls, self.header, self.transcript, self.step_box, self.feedback]
+        children = [style_html(), W.style_block(CASE_CSS), controls, self.header, self.transcript, self.step_box, self.feedback]
         if hold_feedback:
             children.append(self.reveal_button)
         children += [self.score_html, self.debrief]

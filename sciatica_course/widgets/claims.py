@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-import ipywidgets as W
+from . import lean as W
 
 from ..text import cited_sources, esc, inline, sources_block
-from .common import STYLE, feedback_html, option_button
+from .common import style_html, feedback_html, option_button
 
 VERDICTS = (
     ("supported", "Supported", "The evidence or the anatomy backs it."),
@@ -48,7 +48,7 @@ class ClaimCheck(W.VBox):
             b.on_click(lambda _b, v=vid: self.choose(v))
             self.buttons[vid] = b
         self.feedback = W.HTML(value="")
-        super().__init__(children=[STYLE, self.stem, W.HBox(list(self.buttons.values())), self.feedback])
+        super().__init__(children=[style_html(), self.stem, W.HBox(list(self.buttons.values())), self.feedback])
         self.add_class("sc-widget")
         self.add_class("sc-claim")
 

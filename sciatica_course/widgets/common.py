@@ -7,15 +7,15 @@ import os
 import time
 from typing import Callable, Optional, Union
 
-import ipywidgets as W
+from . import lean as W
 
 from ..text import cited_sources, esc, inline, sources_block
 from .layout import LAYOUT_CSS
 
 # One small style block so option buttons wrap long text and show a visible keyboard focus ring, and every
 # control is as wide as its text (layout.py).
-STYLE = W.HTML(
-    "<style>" + LAYOUT_CSS +
+STYLE_CSS = (
+    LAYOUT_CSS +
     ".sc-option button, button.sc-option{white-space:normal!important;height:auto!important;"
     "text-align:left!important;line-height:1.35!important;padding:6px 10px!important}"
     ".sc-widget button:focus-visible{outline:3px solid #0072B2!important;outline-offset:2px}"
@@ -23,8 +23,14 @@ STYLE = W.HTML(
     ".sc-feedback .sc-right{font-weight:bold}"
     ".sc-unsafe{border-left:6px solid #D55E00;padding:4px 10px;margin:4px 0}"
     ".sc-widget table td,.sc-widget table th{text-align:left!important;vertical-align:top!important}"
-    "</style>"
 )
+
+
+def style_html() -> W.HTML:
+    """The course's ``<style>`` block as a widget: one per kernel, shared by every course widget (made on first
+    use, never on import)."""
+    return W.style_block("<style>" + STYLE_CSS + "</style>")
+
 
 CONFIDENCE_LEVELS = (("Guessing", 1), ("Fairly sure", 2), ("Certain", 3))
 
@@ -44,7 +50,7 @@ def labelled(label: str, control: W.Widget) -> W.Widget:
     """A visible label for a control (its ``description`` is the accessible name)."""
     if hasattr(control, "description") and not control.description:
         control.description = label
-        control.style.description_width = "initial"
+        control.style = W.style(type(control.style), description_width="initial")
     return control
 
 
@@ -140,7 +146,7 @@ class Quiz(W.VBox):
             b = option_button(opt.text)
             b.on_click(lambda _b, oid=opt.id: self.choose(oid))
             self.buttons[opt.id] = b
-        children = [STYLE, self.stem]
+        children = [style_html(), self.stem]
         self.confidence = None
         if confidence:
             self.confidence = W.ToggleButtons(

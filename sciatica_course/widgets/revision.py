@@ -8,10 +8,10 @@ import json
 from datetime import datetime, timezone
 from typing import Optional
 
-import ipywidgets as W
+from . import lean as W
 
 from ..text import HTMLBlock, esc, inline
-from .common import STYLE, Quiz, feedback_html
+from .common import style_html, Quiz, feedback_html
 
 
 def _course(course):
@@ -73,12 +73,12 @@ class RevisionSession(W.VBox):
         self.holder = W.VBox()
         self.status = W.HTML()
         self.next_button = W.Button(description="Next question", tooltip="Show the next question",
-                                    icon="arrow-right", disabled=True)
+                                    icon="arrow-right", disabled=True, layout=W.own_layout())
         self.next_button.on_click(lambda _b: self.next())
         self.restart_button = W.Button(description="Start another session", tooltip="Build a new session",
-                                       icon="refresh", layout=W.Layout(display="none"))
+                                       icon="refresh", layout=W.own_layout(display="none"))
         self.restart_button.on_click(lambda _b: self.restart())
-        super().__init__(children=[STYLE, self.header, self.reason, self.holder,
+        super().__init__(children=[style_html(), self.header, self.reason, self.holder,
                                    W.HBox([self.next_button, self.restart_button]), self.status])
         self.add_class("sc-widget")
         self.add_class("sc-revision")
@@ -285,7 +285,7 @@ class Dashboard(W.VBox):
         self.refresh_button = W.Button(description="Refresh", tooltip="Recompute from your saved progress",
                                        icon="refresh")
         self.refresh_button.on_click(lambda _b: self.refresh())
-        super().__init__(children=[STYLE, self.refresh_button] + [self.parts[k] for k in self.SECTIONS])
+        super().__init__(children=[style_html(), self.refresh_button] + [self.parts[k] for k in self.SECTIONS])
         self.add_class("sc-widget")
         self.add_class("sc-dashboard")
         self.refresh()
@@ -405,11 +405,11 @@ class RetryCases(W.VBox):
             self.info.value = (f"<p>{len(self.cases)} case{'s' if len(self.cases) != 1 else ''} to retry: "
                                "in your last attempt you chose something unsafe. Play it again now that you "
                                "know why.</p>")
-            children = [STYLE, self.info, W.HBox([self.choice, self.play_button]), self.player_box]
+            children = [style_html(), self.info, W.HBox([self.choice, self.play_button]), self.player_box]
         else:
             self.info.value = ("<p>No cases to retry: none of your last case attempts had an unsafe or "
                                "critical choice. (Cases you play in lesson 8 appear here when they do.)</p>")
-            children = [STYLE, self.info]
+            children = [style_html(), self.info]
         super().__init__(children=children)
         self.add_class("sc-widget")
 
@@ -515,7 +515,7 @@ class ProgressTransfer(W.VBox):
         st = self.refresh()
         if st:
             self.name.value = st["student"]
-        super().__init__(children=[STYLE, W.HTML(UPLOAD_CSS), self.where, W.HBox([self.name, self.save_name]),
+        super().__init__(children=[style_html(), W.style_block(UPLOAD_CSS), self.where, W.HBox([self.name, self.save_name]),
                                    W.HBox([self.anonymous, self.export_button]
                                           + ([self.handin_button] if self.handin_button else [])),
                                    W.HBox([self.upload]), self.message])

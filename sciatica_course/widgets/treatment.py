@@ -8,11 +8,11 @@ also its accessible name. All text from ``data/`` goes through :mod:`sciatica_co
 """
 from __future__ import annotations
 
-import ipywidgets as W
+from . import lean as W
 from traitlets import Bool, Int
 
 from ..text import URGENCY_MARK, HTMLBlock, cited_sources, esc, html_table, inline, short_cite, sources_block, speech
-from .common import STYLE, feedback_html, option_button
+from .common import style_html, feedback_html, option_button
 
 LEVELS = ("low", "moderate", "high")
 LEVEL_MARK = {"low": "▽ LOW", "moderate": "◇ MODERATE", "high": "▲ HIGH"}
@@ -243,7 +243,7 @@ class IrritabilityClassifier(W.VBox):
         self._indicators = self._indicator_rows()
         for c in self.controls:
             c.observe(lambda _ch: self.update(), names="value")
-        super().__init__([STYLE, W.HTML(_CLASSIFIER_CSS), W.HTML("<b>The client's story</b>"), *self.controls,
+        super().__init__([style_html(), W.style_block(_CLASSIFIER_CSS), W.HTML("<b>The client's story</b>"), *self.controls,
                           self.result_html, self.figure_html])
         self.add_class("sc-widget")
         self.update()
@@ -481,7 +481,7 @@ class SessionPlanner(W.VBox):
         self._since = None       # the plan before the student's first edit since the last set / clear / example
         self._by_code = False
         self._quiet = False
-        kids = [STYLE, self.example, W.HBox(sections[:2]), sections[2], self.reset_button, self.changes_html,
+        kids = [style_html(), self.example, W.HBox(sections[:2]), sections[2], self.reset_button, self.changes_html,
                 self.plan_html]
         if explain_button:
             kids += [self.explain_button, self.explain_html]
@@ -678,7 +678,7 @@ class ContraindicationSorter(W.VBox):
             self.buttons[aid] = b
         self.feedback = W.HTML()
         self.choice.observe(lambda _ch: setattr(self.feedback, "value", ""), names="value")
-        super().__init__([STYLE, self.choice, W.HTML("What do you do today?"), W.VBox(list(self.buttons.values())),
+        super().__init__([style_html(), self.choice, W.HTML("What do you do today?"), W.VBox(list(self.buttons.values())),
                           self.feedback])
         self.add_class("sc-widget")
 
@@ -743,7 +743,7 @@ class SelfCareChooser(W.VBox):
                                      tooltips=[f"{lv} irritability" for lv in LEVELS])
         self.out = W.HTML()
         self.level.observe(lambda _ch: self.update(), names="value")
-        super().__init__([STYLE, self.level, self.out])
+        super().__init__([style_html(), self.level, self.out])
         self.add_class("sc-widget")
         self.update()
 
