@@ -228,11 +228,16 @@ def short_cite(key: str, course=None) -> str:
 
 
 def cite(keys, course=None) -> str:
-    """A short inline citation as escaped HTML: "(Deville et al. 2000; van der Windt et al. 2010)"."""
+    """A short inline citation as escaped HTML: "(Deville et al. 2000; van der Windt et al. 2010)". ``course``
+    defaults to the loaded course (looked up once per call, not per key; each label is worked out once per course)."""
     keys = list(dict.fromkeys(keys))
     if not keys:
         return ""
-    return "(" + "; ".join(esc(short_cite(k, course)) for k in keys) + ")"
+    if course is None:
+        from .loading import load_course
+
+        course = load_course()
+    return "(" + "; ".join(esc(_label(k, course)) for k in keys) + ")"
 
 
 def source_list(keys, course) -> str:
@@ -244,7 +249,7 @@ def source_list(keys, course) -> str:
             items.append(f"<li>{esc(short_cite(k, course))}</li>")
             continue
         link = f' <a href="{esc(src.url)}" target="_blank" rel="noopener">{esc(src.url)}</a>' if src.url else ""
-        items.append(f"<li>{esc(student_text(src.citation))}{link}</li>")
+        items.append(f"<li>{esc(student_text(src.citation, course))}{link}</li>")
     return "<ul>" + "".join(items) + "</ul>"
 
 
