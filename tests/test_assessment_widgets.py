@@ -113,3 +113,19 @@ def test_tables():
         A.red_flag_table("nope")
     contrast = A.serious_not_emergency()._repr_html_()
     assert "URGENT" in contrast and "EMERGENCY" in contrast and "ROUTINE" in contrast
+
+
+def test_screening_works_out_the_result_once_per_change_not_once_per_control(monkeypatch):
+    """Clearing every finding, or opening the widget with several findings set, used to recompute (and resend)
+    the result once per control changed: ~40 times for "Clear all findings"."""
+    calls = []
+    original = A.ScreeningWidget.update
+    monkeypatch.setattr(A.ScreeningWidget, "update", lambda self: calls.append(1) or original(self))
+    w = A.screening_widget(pregnancy_weeks=30, foot_drop=True)
+    assert len(calls) == 1 and w.findings() == {"pregnancy_weeks": 30, "foot_drop": True}
+    calls.clear()
+    w.reset()
+    assert len(calls) == 1 and w.findings() == {}
+    calls.clear()
+    w.controls["foot_drop"].value = True          # a student's tick: one update
+    assert len(calls) == 1

@@ -94,3 +94,11 @@ def test_course_widgets_build_few_layout_and_style_models(build, tmp_path, monke
     total = sum(kinds.values())
     assert total > 5
     assert looks <= max(10, total // 3), f"{build}: {looks} of {total} models are Layout/Style: {dict(kinds)}"
+
+
+def test_a_course_widget_shows_a_sentence_not_python_where_widgets_cannot_render():
+    box = lean.VBox([lean.HTML("x"), lean.Button(description="y")])
+    bundle = box._repr_mimebundle_()
+    assert bundle["text/plain"] == lean.PLAIN_TEXT
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == box.model_id
+    assert ipywidgets.VBox([])._repr_mimebundle_()["text/plain"].startswith("VBox(")   # ipywidgets' own: Python

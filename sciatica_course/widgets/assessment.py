@@ -417,9 +417,10 @@ def zero_label(finding) -> str:
 class ScreeningWidget(W.VBox):
     """Tick findings and see the urgency, where the client should go, what to say and why (with sources)."""
 
-    def __init__(self, course=None):
+    def __init__(self, course=None, **findings):
         self.course = _course(course)
         self.controls = {}
+        self._muted = False        # while several controls change at once, one update at the end
         groups = {"red_flag": [], "course": [], "caution": []}
         for f in _screening_findings(self.course):
             if f.type == "bool":
@@ -432,7 +433,7 @@ class ScreeningWidget(W.VBox):
                 c = W.BoundedFloatText(value=0, min=f.min or 0, max=f.max if f.max is not None else 10_000,
                                        description=zero_label(f),
                                        style={"description_width": "initial"})
-            c.observe(lambda _change: self.update(), names="value")
+            c.observe(self._changed, names="value")
             self.controls[f.id] = c
             groups[f.group].append(c)
         titles = {"red_flag": "Red-flag screen", "course": "Course of the symptoms", "caution": "Other"}
@@ -443,7 +444,11 @@ class ScreeningWidget(W.VBox):
         super().__init__(children=[style_html(), W.HBox(boxes, layout=W.Layout(flex_flow="row wrap")), self.reset_button,
                                    self.result])
         self.add_class("sc-widget")
-        self.update()
+        self.set(**findings)
+
+    def _changed(self, _change):
+        if not self._muted:
+            self.update()
 
     def findings(self) -> dict:
         out = {}
@@ -460,16 +465,21 @@ class ScreeningWidget(W.VBox):
         for k in findings:
             if k not in self.controls:
                 raise KeyError(f"the screening widget has no finding {k!r}; it has: {', '.join(self.controls)}")
-        with self.hold_trait_notifications():
-            for k, v in findings.items():
-                self.controls[k].value = v
-        self.update()
+        self._set_all(findings.items())
         return self
 
-    def reset(self):
-        for c in self.controls.values():
-            c.value = False if isinstance(c, W.Checkbox) else 0
+    def _set_all(self, values):
+        """Set several controls, then work out the result once (not once per control)."""
+        self._muted = True
+        try:
+            for k, v in values:
+                self.controls[k].value = v
+        finally:
+            self._muted = False
         self.update()
+
+    def reset(self):
+        self._set_all((k, False if isinstance(c, W.Checkbox) else 0) for k, c in self.controls.items())
 
     def update(self):
         self.result.value = feedback_html(_result_html(
@@ -480,10 +490,7 @@ class ScreeningWidget(W.VBox):
 
 
 def screening_widget(course=None, **findings) -> ScreeningWidget:
-    w = ScreeningWidget(course=course)
-    if findings:
-        w.set(**findings)
-    return w
+    return ScreeningWidget(course=course, **findings)
 
 
 # ---- triage practice --------------------------------------------------------------------------------
