@@ -9,8 +9,9 @@ PACKAGE = Path(__file__).resolve().parent.parent       # the installed sciatica_
 
 
 def register(sub):
-    p = sub.add_parser("figures", help="draw every lesson's figures into the figure store once (a class hub or "
-                                       "Binder image does this so students' kernels need not draw them)")
+    p = sub.add_parser("figures", help="draw every lesson's figures into the figure store once and write the "
+                                       "course's byte code (the first-time set-up; a class hub or Binder image does "
+                                       "this so students' kernels need not draw them)")
     p.add_argument("--store", default=None,
                    help="the figure store folder (default: $SCIATICA_FIGURE_CACHE, else figures/ in the course home)")
     p.add_argument("--notebooks", default=None, help="the lessons to run (default: the course's notebooks/)")
