@@ -149,6 +149,5 @@ def next_lesson(lesson_id: str, course=None, complete: bool = True):
     from .widgets.common import style_html
     from .widgets.revision import complete_button
 
-    box = W.VBox([style_html(), complete_button(lesson_id)])
-    box.add_class("sc-widget")
+    box = W.VBox([style_html(), complete_button(lesson_id)], classes=("sc-widget",))
     return LessonEnd(box, link)

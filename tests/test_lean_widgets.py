@@ -102,3 +102,25 @@ def test_a_course_widget_shows_a_sentence_not_python_where_widgets_cannot_render
     assert bundle["text/plain"] == lean.PLAIN_TEXT
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == box.model_id
     assert ipywidgets.VBox([])._repr_mimebundle_()["text/plain"].startswith("VBox(")   # ipywidgets' own: Python
+
+
+@pytest.mark.parametrize("build, most", [
+    ("widgets.quiz(4, 1)", 0),
+    ("assessment.screening_widget()", 1),
+    ("assessment.screening_widget(pregnancy_weeks=30, foot_drop=True)", 4),
+    ("treatment.session_planner()", 3),
+    ("claims.myth_check(lesson='sciatic_nerve_path', topic='anatomy')", 0),
+])
+def test_building_a_course_widget_sends_few_updates(build, most, tmp_path, monkeypatch):
+    """Each change to a widget after it is built is one more message to the browser: CSS classes added
+    afterwards (``add_class``) and tooltips set afterwards cost lesson 7 188 of them. Settings go in at the start."""
+    monkeypatch.setenv("SCIATICA_COURSE_HOME", str(tmp_path))
+    from sciatica_course import widgets  # noqa: F401
+    from sciatica_course.widgets import assessment, claims, treatment  # noqa: F401
+
+    sent = []
+    original = ipywidgets.Widget.send_state
+    monkeypatch.setattr(ipywidgets.Widget, "send_state",
+                        lambda self, key=None: sent.append((type(self).__name__, key)) or original(self, key))
+    eval(build)
+    assert len(sent) <= most, f"{build} sent {len(sent)} updates after building: {sent}"

@@ -38,6 +38,7 @@ def _sources(keys, course, summary="Sources") -> str:
 class PathExplorer(W.VBox):
     """Step along the sciatic nerve from its roots to its terminal branches. A row of step buttons and
     Previous / Next buttons choose the step; the schematic highlights it and a panel describes it."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self, course=None, start: int = 1):
         self.course = _course(course)
@@ -62,17 +63,15 @@ class PathExplorer(W.VBox):
         # sent once; `figure` holds, over it, the step's small SVG overlay and the figure's alt text. A step
         # sends only the overlay (about a quarter of the bytes of a whole PNG), not the whole figure again.
         self.base = W.HTML(layout=W.Layout(margin="0"))
-        self.figure = W.HTML(layout=W.Layout(margin="0"))
-        self.figure.add_class("sc-nerve-overlay")
-        self.figure_box = W.Box([self.base, self.figure], layout=W.Layout(width="52%", min_width="320px"))
-        self.figure_box.add_class("sc-nerve-figure")
+        self.figure = W.HTML(layout=W.Layout(margin="0"), classes=("sc-nerve-overlay",))
+        self.figure_box = W.Box([self.base, self.figure], layout=W.Layout(width="52%", min_width="320px"),
+                                classes=("sc-nerve-figure",))
         self.panel = W.HTML(layout=W.Layout(width="46%", min_width="280px"))
         self.steps.observe(self._on_change, names="value")
         controls = W.HBox([self.previous, self.next])
         body = W.HBox([self.figure_box, self.panel],
                       layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
         super().__init__(children=[style_html(), self.steps, controls, self.position, body])
-        self.add_class("sc-widget")
         self._render()
 
     # public state
@@ -170,6 +169,7 @@ def nerve_figure(highlight=None, course=None):
 class VariantSelector(W.VBox):
     """Choose a Beaton–Anson type (A–F): the figure redraws in place and the panel gives its prevalence and
     what it means (a variant is common in people without symptoms, so it is not a diagnosis)."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self, course=None, start: str = "A"):
         self.course = _course(course)
@@ -186,7 +186,6 @@ class VariantSelector(W.VBox):
         self.selector.observe(lambda _c: self._render(), names="value")
         body = W.HBox([self.figure, self.panel], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
         super().__init__(children=[style_html(), self.selector, body])
-        self.add_class("sc-widget")
         self._render()
 
     @property
@@ -290,6 +289,7 @@ SCOPE_NOTE = ("<p><b>Scope:</b> this is for understanding what you are told and 
 class SymptomMap(W.VBox):
     """Tick the areas where a client feels symptoms; see which root levels the map is consistent with, the
     caveats, and the scope of practice. The map redraws in place with the chosen areas outlined."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self, course=None):
         self.course = _course(course)
@@ -315,15 +315,14 @@ class SymptomMap(W.VBox):
 
         self._layers = DermatomeLayers(course=self.course)
         self.base = W.HTML(layout=W.Layout(margin="0"))
-        self.figure = W.HTML(layout=W.Layout(margin="0"))
-        self.figure.add_class("sc-layer-top")
+        self.figure = W.HTML(layout=W.Layout(margin="0"), classes=("sc-layer-top",))
         # the figure at its own size (360 x 540 px) beside the area buttons and the result, so the widget fits a
         # 1280 x 800 screen; its caption is text under it, wrapping to the figure's width
         from ..plotting.roots import CAPTION
 
         width = f"{round(DermatomeLayers.FIGSIZE[0] * 100)}px"
-        self.figure_box = W.Box([self.base, self.figure], layout=W.Layout(width=width, max_width="100%"))
-        self.figure_box.add_class("sc-layered")
+        self.figure_box = W.Box([self.base, self.figure], layout=W.Layout(width=width, max_width="100%"),
+                                classes=("sc-layered",))
         caption = W.HTML(f"<small>{esc(CAPTION[0])} <i>{esc(CAPTION[1])}</i></small>",
                          layout=W.Layout(width=width, max_width="100%"))
         self.result = W.HTML()
@@ -336,7 +335,6 @@ class SymptomMap(W.VBox):
         body = W.HBox([W.VBox([self.figure_box, caption], layout=W.Layout(flex="0 0 auto", max_width="100%")),
                        controls], layout=W.Layout(flex_flow="row wrap", align_items="flex-start", grid_gap="12px"))
         super().__init__(children=[style_html(), body])
-        self.add_class("sc-widget")
         self._render()
 
     @property
@@ -404,6 +402,7 @@ def symptom_map(course=None) -> SymptomMap:
 
 class DiscLevels(W.VBox):
     """Choose the herniated disc and see which root it usually affects, and why (ROOT-02)."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self, course=None, start: str = "l4_l5"):
         self.course = _course(course)
@@ -416,7 +415,6 @@ class DiscLevels(W.VBox):
         self._figures: dict[str, tuple[str, str]] = {}
         self.selector.observe(lambda _c: self._render(), names="value")
         super().__init__(children=[style_html(), self.selector, self.figure, self.text])
-        self.add_class("sc-widget")
         self._render()
 
     @property

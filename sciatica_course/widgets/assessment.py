@@ -205,6 +205,7 @@ def serious_not_emergency(course=None) -> HTMLBlock:
 class IntakeConversation(W.VBox):
     """Choose questions to ask a client (data/intake.yaml), see each answer and what it changes; the screening
     of what you have learned so far is shown live; *Finish* lists the essential questions you skipped."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self, client_id: str = "maria", course=None):
         self.course = _course(course)
@@ -226,7 +227,6 @@ class IntakeConversation(W.VBox):
         self.summary = W.HTML(value="")
         super().__init__(children=[style_html(), self.header, W.VBox(list(self.buttons.values())), self.transcript,
                                    self.status, self.finish_button, self.summary])
-        self.add_class("sc-widget")
 
     def _question(self, qid):
         for q in self.client.questions:
@@ -302,6 +302,7 @@ def intake_conversation(client_id: str = "maria", course=None) -> IntakeConversa
 # ---- likelihood-ratio explorer ----------------------------------------------------------------------
 class LRExplorer(W.VBox):
     """Pre-test probability (number box and quick choices), test and study choosers, result -> post-test probability and a nomogram."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self, test_id: str = "slr", study: str | None = None, pre_test: float = 0.3, course=None):
         from ..diagnostics import accuracy_rows
@@ -334,7 +335,6 @@ class LRExplorer(W.VBox):
             c.observe(lambda _change: self.update(), names="value")
         super().__init__(children=[style_html(), self.test, self.study, self.result, self.pre, self.presets, self.compare,
                                    self.text, self.figure])
-        self.add_class("sc-widget")
         self.update()
 
     def _preset(self, change):
@@ -416,6 +416,7 @@ def zero_label(finding) -> str:
 
 class ScreeningWidget(W.VBox):
     """Tick findings and see the urgency, where the client should go, what to say and why (with sources)."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self, course=None, **findings):
         self.course = _course(course)
@@ -443,7 +444,6 @@ class ScreeningWidget(W.VBox):
         self.result = W.HTML(value="")
         super().__init__(children=[style_html(), W.HBox(boxes, layout=W.Layout(flex_flow="row wrap")), self.reset_button,
                                    self.result])
-        self.add_class("sc-widget")
         self.set(**findings)
 
     def _changed(self, _change):
@@ -496,6 +496,7 @@ def screening_widget(course=None, **findings) -> ScreeningWidget:
 # ---- triage practice --------------------------------------------------------------------------------
 class TriagePractice(W.VBox):
     """Triage the vignettes of data/vignettes.yaml one by one; every answer gets its own explained feedback."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self, course=None, record: bool = True):
         self.course = _course(course)
@@ -516,7 +517,6 @@ class TriagePractice(W.VBox):
         self.next_button.on_click(lambda _b: self.next())
         super().__init__(children=[style_html(), self.progress, self.story, W.HBox(list(self.buttons.values())),
                                    self.feedback, self.next_button])
-        self.add_class("sc-widget")
         self._show()
 
     @property

@@ -232,6 +232,7 @@ def case_by_title(ref: Optional[str], course) -> Optional[str]:
 
 class CasePlayer(W.VBox):
     """Play a case with feedback per choice, certainty buttons, score and a debrief with a path figure."""
+    _sc_classes = ("sc-widget", "sc-case")
 
     def __init__(self, case_id: Optional[str] = None, exam_mode: bool = False, hold_feedback: bool = False,
                  course=None, record: bool = True):
@@ -280,8 +281,6 @@ class CasePlayer(W.VBox):
             children.append(self.reveal_button)
         children += [self.score_html, self.debrief]
         super().__init__(children=children)
-        self.add_class("sc-widget")
-        self.add_class("sc-case")
         if case_id is not None:
             self.start()
 
@@ -366,9 +365,9 @@ class CasePlayer(W.VBox):
         if step.multi:
             boxes = []
             for c in s.available_choices():
-                cb = W.Checkbox(value=False, description=c.text, indent=False, layout=W.Layout(width="auto"))
+                cb = W.Checkbox(value=False, description=c.text, indent=False, layout=W.Layout(width="auto"),
+                                classes=("sc-check",))
                 cb._choice_id = c.id
-                cb.add_class("sc-check")
                 boxes.append(cb)
             self.checks.children = boxes
             self.step_box.children = [self.prompt, self.checks, self.ask_button]

@@ -27,6 +27,7 @@ SEED_NAMES = {   # where a claim was read, as a student is told it (never the ar
 
 class ClaimCheck(W.VBox):
     """One claim with three verdict buttons; after an answer, the verdict, its explanation and sources."""
+    _sc_classes = ("sc-widget", "sc-claim")
 
     def __init__(self, claim, course=None, number: int | None = None, record: bool = False,
                  on_answer: Callable | None = None):
@@ -49,8 +50,6 @@ class ClaimCheck(W.VBox):
             self.buttons[vid] = b
         self.feedback = W.HTML(value="")
         super().__init__(children=[style_html(), self.stem, W.HBox(list(self.buttons.values())), self.feedback])
-        self.add_class("sc-widget")
-        self.add_class("sc-claim")
 
     def choose(self, verdict: str) -> bool:
         """Judge the claim (what a click does); returns whether the judgement matches the verdict."""
@@ -105,6 +104,5 @@ def myth_check(*claim_ids: str, lesson: str | None = None, topic: str | None = N
                   and (topic is None or c.topic == topic)]
     numbered = len(claims) > 1 or first > 1
     box = W.VBox([ClaimCheck(c, course=course, number=first + i if numbered else None, **kw)
-                  for i, c in enumerate(claims)])
-    box.add_class("sc-widget")
+                  for i, c in enumerate(claims)], classes=("sc-widget",))
     return box

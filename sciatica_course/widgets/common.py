@@ -41,8 +41,8 @@ def feedback_html(inner: str, role: str = "status") -> str:
 
 
 def option_button(text: str, tooltip: str | None = None) -> W.Button:
-    b = W.Button(description=text, tooltip=tooltip or text, layout=W.Layout(width="auto", height="auto"))
-    b.add_class("sc-option")
+    b = W.Button(description=text, tooltip=tooltip or text, layout=W.Layout(width="auto", height="auto"),
+                 classes=("sc-option",))
     return b
 
 
@@ -126,6 +126,7 @@ def _record_answer(**kw) -> Optional[str]:
 class Quiz(W.VBox):
     """A single-choice retrieval question from ``data/quizzes.yaml``: one button per option; after an
     answer, the explanation of every option is shown (explained feedback) and the answer is saved."""
+    _sc_classes = ("sc-widget", "sc-quiz")
 
     def __init__(self, item, course=None, confidence: bool = True, record: bool = True,
                  on_answer: Callable | None = None, number: int | None = None, order_key: Optional[str] = None):
@@ -158,8 +159,6 @@ class Quiz(W.VBox):
         self.feedback = W.HTML(value="")
         children.append(self.feedback)
         super().__init__(children=children)
-        self.add_class("sc-widget")
-        self.add_class("sc-quiz")
 
     def choose(self, option_id: str):
         """Answer the question with an option id (what a click does)."""
@@ -255,6 +254,5 @@ def quiz_set(lesson_id: str, course=None, topic: str | None = None, **kw) -> W.V
 
     course = course if course is not None else load_course()
     items = [q for q in course.quizzes if q.lesson == lesson_id and (topic is None or q.topic == topic)]
-    box = W.VBox([Quiz(q, course=course, number=i + 1, **kw) for i, q in enumerate(items)])
-    box.add_class("sc-widget")
+    box = W.VBox([Quiz(q, course=course, number=i + 1, **kw) for i, q in enumerate(items)], classes=("sc-widget",))
     return box

@@ -10,6 +10,10 @@ ipywidgets classes, except that a ``layout`` or ``style`` left out, or given as 
 once per kernel for each set of settings and used by every widget that asks for the same look. ``W.Layout(...)``
 returns such a shared layout too. Anything else (``W.Widget``, ``W.Output``, ``W.jslink`` ...) is ipywidgets' own.
 
+CSS classes go in at the start, not by ``add_class`` afterwards (each ``add_class`` on a built widget is one more
+message to the browser): ``W.Button(..., classes=("sc-option",))``, or for a course widget class a class attribute
+``_sc_classes = ("sc-widget", "sc-quiz")``.
+
 Shared objects are frozen: changing one would change every widget that uses it, so setting a value on one raises
 :class:`SharedLayoutError` at once (the tests click through every widget, so such a change cannot reach a student).
 A widget whose layout or style changes after it is built (shown and hidden, recoloured) takes its own:
@@ -102,6 +106,9 @@ def _lean(cls):
     style_cls = _style_class(cls)
 
     def __init__(self, *args, **kw):
+        classes = (*getattr(type(self), "_sc_classes", ()), *kw.pop("classes", ()))
+        if classes and "_dom_classes" not in kw:
+            kw["_dom_classes"] = classes
         lay = kw.get("layout")
         if lay is None or isinstance(lay, dict):
             kw["layout"] = layout(**(lay or {}))

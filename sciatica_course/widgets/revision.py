@@ -58,6 +58,7 @@ class RevisionSession(W.VBox):
     session carries on where it was, at the first question not yet answered (a reviser half-way through eight
     questions expects the other four, not a new eight); "Start another session" builds a new one. A session
     older than :attr:`RESUME_HOURS` is not resumed: what is due has changed by then."""
+    _sc_classes = ("sc-widget", "sc-revision")
 
     STATE_KEY = "revision_session"
     RESUME_HOURS = 12
@@ -80,8 +81,6 @@ class RevisionSession(W.VBox):
         self.restart_button.on_click(lambda _b: self.restart())
         super().__init__(children=[style_html(), self.header, self.reason, self.holder,
                                    W.HBox([self.next_button, self.restart_button]), self.status])
-        self.add_class("sc-widget")
-        self.add_class("sc-revision")
         self._revision = revision
         if not self._resume():
             self.restart()
@@ -275,6 +274,7 @@ def _table(caption: str, head: list, rows: list) -> str:
 class Dashboard(W.VBox):
     """Mastery by topic and MBLEx domain, answers over time, calibration, lessons completed, cases to retry.
     "Refresh" recomputes everything from the store and updates the figures in place."""
+    _sc_classes = ("sc-widget", "sc-dashboard")
 
     SECTIONS = ("summary", "unsafe", "topics", "domains", "calibration", "over_time", "lessons", "cases")
 
@@ -286,8 +286,6 @@ class Dashboard(W.VBox):
                                        icon="refresh")
         self.refresh_button.on_click(lambda _b: self.refresh())
         super().__init__(children=[style_html(), self.refresh_button] + [self.parts[k] for k in self.SECTIONS])
-        self.add_class("sc-widget")
-        self.add_class("sc-dashboard")
         self.refresh()
 
     def refresh(self):
@@ -388,6 +386,7 @@ def dashboard(course=None, now=None) -> Dashboard:
 
 class RetryCases(W.VBox):
     """Choose a case whose last attempt had an unsafe or critical choice, and play it again."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self, course=None):
         from ..revision import cases_to_retry
@@ -411,7 +410,6 @@ class RetryCases(W.VBox):
                                "critical choice. (Cases you play in lesson 8 appear here when they do.)</p>")
             children = [style_html(), self.info]
         super().__init__(children=children)
-        self.add_class("sc-widget")
 
     def play(self, case_id: Optional[str] = None):
         case_id = case_id or self.choice.value
@@ -439,6 +437,7 @@ def retry_cases(course=None) -> RetryCases:
 
 class CompleteButton(W.HBox):
     """'Mark this lesson complete': saves the completion (the first date is kept) and says so."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self, lesson_id: str):
         from .. import progress
@@ -449,7 +448,6 @@ class CompleteButton(W.HBox):
         self.status = W.HTML()
         self.button.on_click(lambda _b: self.mark())
         super().__init__(children=[self.button, self.status])
-        self.add_class("sc-widget")
         try:
             when = progress.completed_lessons().get(lesson_id)
         except progress.ProgressError as e:
@@ -485,6 +483,7 @@ UPLOAD_CSS = ("<style>.sc-upload{font-size:0!important;min-width:0}"
 
 class ProgressTransfer(W.VBox):
     """Your name, exporting your progress (optionally anonymous) and importing a progress file."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self):
         from .. import progress
@@ -503,8 +502,7 @@ class ProgressTransfer(W.VBox):
         # raw counter: the course style hides the button's own text and shows its label instead (UPLOAD_CSS)
         self.upload = W.FileUpload(accept=".json", multiple=False, description=UPLOAD_LABEL, icon="upload",
                                    tooltip=UPLOAD_LABEL + " (a .json file exported from this course)",
-                                   layout=W.Layout(width="auto"))
-        self.upload.add_class("sc-upload")
+                                   layout=W.Layout(width="auto"), classes=("sc-upload",))
         self.upload.observe(self._uploaded, names="value")
         self.message = W.HTML()
         self.handin_button = None
@@ -519,7 +517,6 @@ class ProgressTransfer(W.VBox):
                                    W.HBox([self.anonymous, self.export_button]
                                           + ([self.handin_button] if self.handin_button else [])),
                                    W.HBox([self.upload]), self.message])
-        self.add_class("sc-widget")
 
     def refresh(self) -> dict:
         """Say where the progress is and what it holds now (after an export or import the counts match the

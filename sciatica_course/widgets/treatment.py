@@ -212,6 +212,7 @@ class _QuietDropdown(W.Dropdown):
 
 class IrritabilityClassifier(W.VBox):
     """Set a client's story; see low / moderate / high with the deciding indicators highlighted."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self, course=None, figure: bool = True):
         self.course = _course(course)
@@ -232,8 +233,7 @@ class IrritabilityClassifier(W.VBox):
         self.numb = _QuietCheckbox(value=False, description="Numbness or pins and needles", indent=False)
         self.controls = (self.pain, self.night, self.rest, self.minimal, self.settle, self.below_knee, self.numb)
         self.result_html = W.HTML()
-        self.figure_html = W.HTML()
-        self.figure_html.add_class("sc-irr-figure")
+        self.figure_html = W.HTML(classes=("sc-irr-figure",))
         # the "decided by" sentence, which the figure's images name as their description (aria-describedby)
         self._decided_id = f"sc-irr-decided-{self.result_html.model_id}"
         self._ax = None
@@ -245,7 +245,6 @@ class IrritabilityClassifier(W.VBox):
             c.observe(lambda _ch: self.update(), names="value")
         super().__init__([style_html(), W.style_block(_CLASSIFIER_CSS), W.HTML("<b>The client's story</b>"), *self.controls,
                           self.result_html, self.figure_html])
-        self.add_class("sc-widget")
         self.update()
 
     def _indicator_rows(self):
@@ -439,6 +438,7 @@ NOTHING_SCREENED = (
 
 class SessionPlanner(W.VBox):
     """Set a client's findings; get the plan; change one finding and see what changes."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self, course=None, explain_button: bool = True):
         self.course = _course(course)
@@ -454,16 +454,16 @@ class SessionPlanner(W.VBox):
                 if f.group != group:
                     continue
                 if f.id == "settle_time_minutes":
-                    c = W.Dropdown(options=list(SETTLE_CHOICES), value=0, description=f.label, style=st)
+                    c = W.Dropdown(options=list(SETTLE_CHOICES), value=0, description=f.label, style=st,
+                                   tooltip=f.question)
                 elif f.type == "bool":
-                    c = W.Checkbox(value=False, description=f.label, indent=False)
+                    c = W.Checkbox(value=False, description=f.label, indent=False, tooltip=f.question)
                 elif f.type == "int":
                     c = W.BoundedIntText(value=0, min=int(f.min or 0), max=int(f.max if f.max is not None else 10**6),
-                                         description=_with_unit(f), style=st)
+                                         description=_with_unit(f), style=st, tooltip=f.question)
                 else:
                     c = W.BoundedFloatText(value=0, min=f.min or 0, max=f.max if f.max is not None else 10**6,
-                                           description=_with_unit(f), style=st)
-                c.tooltip = f.question
+                                           description=_with_unit(f), style=st, tooltip=f.question)
                 c.observe(lambda _ch: self.update(), names="value")
                 self.controls[f.id] = c
                 ctrls.append(c)
@@ -486,7 +486,6 @@ class SessionPlanner(W.VBox):
         if explain_button:
             kids += [self.explain_button, self.explain_html]
         super().__init__(kids)
-        self.add_class("sc-widget")
         self._update_by_code()
 
     def findings(self) -> dict:
@@ -664,6 +663,7 @@ def sorter_items(course=None) -> list[SorterItem]:
 class ContraindicationSorter(W.VBox):
     """Pick a condition, decide what to do (postpone and refer / avoid the area / adapt), read why. The answers
     come from the same rules as the planner (``recommend``), so lesson 4 and lesson 6 cannot disagree."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self, course=None):
         self.course = _course(course)
@@ -680,7 +680,6 @@ class ContraindicationSorter(W.VBox):
         self.choice.observe(lambda _ch: setattr(self.feedback, "value", ""), names="value")
         super().__init__([style_html(), self.choice, W.HTML("What do you do today?"), W.VBox(list(self.buttons.values())),
                           self.feedback])
-        self.add_class("sc-widget")
 
     @property
     def item(self) -> SorterItem:
@@ -735,6 +734,7 @@ def contraindication_sorter(course=None) -> ContraindicationSorter:
 # ---- self-care chooser --------------------------------------------------------------------------------
 class SelfCareChooser(W.VBox):
     """Choose an irritability level; see which of the source articles' stretches suit it and why not others."""
+    _sc_classes = ("sc-widget",)
 
     def __init__(self, course=None):
         self.course = _course(course)
@@ -744,7 +744,6 @@ class SelfCareChooser(W.VBox):
         self.out = W.HTML()
         self.level.observe(lambda _ch: self.update(), names="value")
         super().__init__([style_html(), self.level, self.out])
-        self.add_class("sc-widget")
         self.update()
 
     def update(self):
