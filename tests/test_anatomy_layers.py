@@ -79,16 +79,84 @@ def test_overlay_html_is_a_small_figure_with_alt_text(layers):
     assert max(len(layers.overlay_html(s)) for s in range(1, N + 1)) < whole / 2.5
 
 
-def test_explorer_sends_the_base_once_and_a_small_overlay_per_step():
+def _messages(widgets, monkeypatch):
+    """Every comm message the given widgets send from now on: (widget, sorted state keys, bytes)."""
+    import json
+
+    from ipywidgets import Widget
+
+    sent, send = [], Widget._send
+    names = {id(w): n for n, w in widgets.items()}
+
+    def spy(self, msg, buffers=None):
+        sent.append((names.get(id(self), type(self).__name__), sorted(msg.get("state", {})), len(json.dumps(msg))))
+        return send(self, msg, buffers)
+
+    monkeypatch.setattr(Widget, "_send", spy)
+    return sent
+
+
+def _parts(e):
+    return {"steps": e.steps, "position": e.position, "figure": e.figure, "panel": e.panel, "base": e.base,
+            "previous": e.previous, "next": e.next}
+
+
+def test_a_step_sends_the_step_and_the_position_line_only(tmp_path, monkeypatch):
+    """After set-up (every overlay in the store), the base, every overlay and every panel are in the page from the
+    start; a step sends two small messages: the step buttons' index, and the position line's text with the class
+    that shows the step's overlay and panel. No image and no panel again (the page's CSS picks them)."""
+    monkeypatch.setenv("SCIATICA_FIGURE_CACHE", str(tmp_path / "store"))
+    first = A.path_explorer(course=COURSE, start=1)
+    first.prerender()                                       # `sciatica-course figures`
     e = A.path_explorer(course=COURSE, start=1)
-    base = e.base.value
-    assert 'alt=""' in base and "data:image/png;base64," in base and "sc-nerve-overlay" in base
-    sent = []
-    e.base.observe(lambda c: sent.append("base"), names="value")
-    e.figure.observe(lambda c: sent.append(len(c["new"])), names="value")
-    for _ in range(N - 1):
-        e.next.click()
-    e.go("roots_l4_s3")
-    assert "base" not in sent and len(sent) == N and max(sent) < len(base) / 2.5
-    assert e.base.value == base
+    assert e.figure.value.count('<img class="sc-nerve-ov ') == N and e.panel.value.count("<div class='sc-nerve-step sc-nerve-step-") == N
+    assert 'alt=""' in e.base.value and "data:image/png;base64," in e.base.value and "sc-nerve-overlay" in e.base.value
     assert "sc-nerve-figure" in e.figure_box._dom_classes and "sc-nerve-overlay" in e.figure._dom_classes
+    sent = _messages(_parts(e), monkeypatch)
+    for step in range(2, N + 1):
+        e.next.click()
+        assert e.shown["step"] == step and e.highlighted == e.segments[step - 1].id
+    e.go("roots_l4_s3")
+    e.previous.click()                                      # at the first step: nothing changes, nothing is sent
+    by_widget = {w for w, _k, _n in sent}
+    assert by_widget <= {"steps", "position", "previous", "next"}, sent
+    assert [k for w, k, _n in sent if w == "position"] == [["_dom_classes", "value"]] * N
+    assert [k for w, k, _n in sent if w == "steps"] == [["index"]] * N
+    assert max(n for _w, _k, n in sent) < 1000
+
+
+def test_a_step_not_in_the_store_is_drawn_once_and_added_to_the_page(tmp_path, monkeypatch):
+    """Without set-up (an empty store) the explorer draws only the step it shows; a step first shown is drawn,
+    stored and added to the figure (before the class shows it); going back sends no image."""
+    monkeypatch.setenv("SCIATICA_FIGURE_CACHE", str(tmp_path / "empty"))
+    e = A.path_explorer(course=COURSE, start=2)
+    assert e.figure.value.count("<img ") == 1 and "sc-nerve-ov-2" in e.figure.value
+    sent = _messages(_parts(e), monkeypatch)
+    e.next.click()
+    assert e.figure.value.count("<img ") == 2 and e.shown["step"] == 3 and e.shown["overlay"]
+    assert [w for w, _k, _n in sent] == ["steps", "figure", "position"]        # the image before the class
+    del sent[:]
+    e.previous.click()
+    e.next.click()
+    assert [w for w, _k, _n in sent] == ["steps", "position"] * 2
+
+
+def test_the_page_css_shows_one_step_and_position_comes_before_the_figure_and_panel():
+    """The CSS shows ``.sc-nerve-ov-<n>`` and ``.sc-nerve-step-<n>`` only after an element with ``sc-nerve-at-<n>``
+    among earlier siblings (the ``~`` combinator): the position line must come before the body that holds the
+    figure and the panel, and carry exactly one such class."""
+    e = A.path_explorer(course=COURSE, start=4)
+    css = re.search(r"<style>(.*?)</style>", e.panel.value).group(1)
+    assert css.startswith(".sc-nerve-figure img.sc-nerve-ov,.sc-nerve-panels>.sc-nerve-step{display:none}")
+    for s in range(1, N + 1):
+        assert f".sc-nerve-at-{s}~* .sc-nerve-figure img.sc-nerve-ov-{s}," in css
+        assert f".sc-nerve-at-{s}~* .sc-nerve-panels>.sc-nerve-step-{s}" in css
+    kids = list(e.children)
+    later = kids[kids.index(e.position) + 1:]
+    body = next(c for c in later if e.panel in getattr(c, "children", ()))
+    assert e.figure_box in body.children
+    assert [c for c in e.position._dom_classes if c.startswith("sc-nerve-at-")] == ["sc-nerve-at-4"]
+    e.position.add_class("kept")                           # classes set by others survive a step
+    e.next.click()
+    assert "kept" in e.position._dom_classes and "sc-nerve-at-5" in e.position._dom_classes
+    assert "sc-nerve-at-4" not in e.position._dom_classes

@@ -32,13 +32,18 @@ def test_explorer_starts_at_the_roots(explorer):
 
 def test_explorer_buttons_move_the_highlight_in_place(explorer):
     explorer.value = 1
-    fig = explorer.figure
-    before = fig.value
+    fig, panel = explorer.figure, explorer.panel
     explorer.next.click()
     assert explorer.value == 2 and explorer.highlighted == "lumbosacral_plexus"
-    assert explorer.figure is fig and fig.value != before and fig.value.startswith("<figure")
+    shown = explorer.shown
+    assert explorer.figure is fig and explorer.panel is panel and shown["step"] == 2
+    name = COURSE.nerve_path["lumbosacral_plexus"].name
+    assert f"Highlighted: step 2 of 11, {name}." in html.unescape(shown["overlay"])
+    assert plain(shown["panel"]).startswith(f"2. {name}")
+    before = (fig.value, panel.value)
     explorer.previous.click()
-    assert explorer.highlighted == "roots_l4_s3" and fig.value == before
+    assert explorer.highlighted == "roots_l4_s3" and explorer.shown["step"] == 1
+    assert (fig.value, panel.value) == before          # both steps are in the page: only the class moved
 
 
 @pytest.mark.parametrize("step,seg,danger", [(3, "greater_sciatic_foramen", True), (5, "posterior_thigh", False),
@@ -46,15 +51,18 @@ def test_explorer_buttons_move_the_highlight_in_place(explorer):
 def test_explorer_panel_describes_the_step(explorer, step, seg, danger):
     explorer.value = step
     assert explorer.highlighted == seg
-    text = plain(explorer.panel.value)
+    shown = explorer.shown
+    text = plain(shown["panel"])
     s = COURSE.nerve_path[seg]
+    assert text.startswith(f"{step}. {s.name}")
     for part in ("Landmarks", "Neighbours", "Muscles supplied here", "For massage"):
         assert part in text
     assert s.landmarks[0][:30] in text
     assert ("Endangerment site" in text) == danger
     if danger:
         assert "What to do" in text and "move away" in text
-    assert f'alt="' in explorer.figure.value and s.name in html.unescape(explorer.figure.value)
+    assert 'alt="' in shown["overlay"] and s.name in html.unescape(shown["overlay"])
+    assert f"Step {step} of 11" in plain(explorer.position.value)
 
 
 def test_explorer_go_and_ends(explorer):

@@ -63,6 +63,10 @@ def _svg_uri(svg: str) -> str:
     return "data:image/svg+xml," + quote(svg, safe=_URI_SAFE)
 
 
+class _NotStored(Exception):
+    """A figure asked for from the store only (not to be drawn) is not there."""
+
+
 class NerveLayers:
     """The path explorer's figure (see :class:`.anatomy.NervePathLayers`) from the store: the base PNG and each
     step's SVG overlay are drawn once per course data and code, by the matplotlib layers, only on a store miss."""
@@ -96,22 +100,48 @@ class NerveLayers:
             self._base_html = f'{self.STYLE}<img src="data:image/png;base64,{data}" alt="" role="presentation"/>'
         return self._base_html
 
-    def overlay(self, step: int) -> tuple[str, str | None, str]:
-        """(svg text, id of the highlighted segment, alt text) for a step (1 = roots)."""
+    def overlay(self, step: int, draw: bool = True) -> tuple[str, str | None, str] | None:
+        """(svg text, id of the highlighted segment, alt text) for a step (1 = roots). ``draw=False``: only from
+        the store (or already read), None when it would have to be drawn."""
         if step not in self._overlays:
-            def draw():
+            def make():
+                if not draw:
+                    raise _NotStored
                 svg, sid, alt = self._layers().overlay(step)
                 return svg, alt, {"segment": sid}
 
-            svg, alt, meta = cache.figure_svg("nerve_path_overlay", draw, step, self.figsize, course=self.course)
+            try:
+                svg, alt, meta = cache.figure_svg("nerve_path_overlay", make, step, self.figsize, course=self.course)
+            except _NotStored:
+                return None
             self._overlays[step] = (svg, meta.get("segment"), alt)
         return self._overlays[step]
 
     def overlay_html(self, step: int) -> str:
-        if step not in self._html:
+        """One step's overlay as a figure of its own: ``<figure><img alt=…></figure>``."""
+        return f'<figure style="margin:0">{self._img(step, "")}</figure>'
+
+    def overlays_html(self, steps) -> str:
+        """Several steps' overlays in one figure, each an ``<img class="sc-nerve-ov sc-nerve-ov-<step>">``: a page
+        keeps them all and shows one by a CSS class (:meth:`step_css`), so a step change sends no image."""
+        return '<figure style="margin:0">' + "".join(self._img(s, f"sc-nerve-ov sc-nerve-ov-{s}") for s in steps) \
+            + "</figure>"
+
+    def _img(self, step: int, classes: str) -> str:
+        if step not in self._html:                   # the data URI, made once per step (quoting is the slow part)
             svg, _sid, alt = self.overlay(step)
-            self._html[step] = f'<figure style="margin:0"><img src="{_svg_uri(svg)}" alt="{esc(alt)}"/></figure>'
-        return self._html[step]
+            self._html[step] = f'src="{_svg_uri(svg)}" alt="{esc(alt)}"/>'
+        return (f'<img class="{classes}" ' if classes else "<img ") + self._html[step]
+
+    @staticmethod
+    def step_css(steps) -> str:
+        """The CSS that shows, of the overlays of :meth:`overlays_html` and of a panel's ``.sc-nerve-step-<n>``
+        blocks inside ``.sc-nerve-panels``, only those of the step named by the class ``sc-nerve-at-<n>`` on an
+        element before them among their ancestors' siblings (the path explorer's position line)."""
+        show = ",".join(f".sc-nerve-at-{s}~* .sc-nerve-figure img.sc-nerve-ov-{s},"
+                        f".sc-nerve-at-{s}~* .sc-nerve-panels>.sc-nerve-step-{s}" for s in steps)
+        return ("<style>.sc-nerve-figure img.sc-nerve-ov,.sc-nerve-panels>.sc-nerve-step{display:none}"
+                + show + "{display:block}</style>")
 
     def prerender(self, steps) -> None:
         self.base_html()

@@ -103,31 +103,60 @@ class PathExplorer(W.VBox):
                 return
         raise KeyError(f"no nerve segment {segment_id!r}")
 
-    # rendering
+    # rendering. Every step's panel, and every step's overlay the figure store holds, are put in the page once,
+    # hidden; a step change sends two small messages: the step buttons' index, and `position`'s text (the live
+    # region) together with its class `sc-nerve-at-<step>`, which shows that step's overlay and panel (CSS of
+    # NerveLayers.step_css, in the panel; `position` comes before the figure and the panel among the children).
+    # No image and no panel is sent again. An overlay not in the store yet is drawn (and stored) when its step is
+    # first shown, and added to the figure before the class shows it.
     def _on_change(self, _change=None):
         self._render()
 
-    def _figure_for(self, step: int) -> tuple[str, str]:
-        """(the overlay HTML for the figure widget, the highlighted segment id), drawn once per step."""
+    def _figure_for(self, step: int) -> str:
+        """Put the step's overlay (and, the first time, the base, the panels and the stored overlays) in the page;
+        returns the id of the segment the step highlights."""
         if self._layers is None:
             from ..plotting.stored import NerveLayers
 
             self._layers = NerveLayers(course=self.course)
             self.base.value = self._layers.base_html()
-        return self._layers.overlay_html(step), self._layers.overlay(step)[1]
+            steps = range(1, len(self.segments) + 1)
+            self.panel.value = (self._layers.step_css(steps) + "<div class='sc-nerve-panels'>"
+                                + "".join(f"<div class='sc-nerve-step sc-nerve-step-{i}'>{self.panel_html(s)}</div>"
+                                          for i, s in enumerate(self.segments, 1)) + "</div>")
+            self._in_page = [s for s in steps if s == step or self._layers.overlay(s, draw=False) is not None]
+            self.figure.value = self._layers.overlays_html(self._in_page)
+        elif step not in self._in_page:
+            self._in_page = sorted({*self._in_page, step})
+            self.figure.value = self._layers.overlays_html(self._in_page)
+        return self._layers.overlay(step)[1]
 
     def _render(self):
         step = self.steps.value
         seg = self.segment
         n = len(self.segments)
-        html, self._highlighted = self._figure_for(step)
-        self.figure.value = html
+        self._highlighted = self._figure_for(step)
         self.previous.disabled = step == 1
         self.next.disabled = step == n
-        self.position.value = feedback_html(
-            f"<b>Step {step} of {n}:</b> {esc(seg.name)}"
-            + (" — <b>⚠ endangerment site</b>" if seg.endangerment else ""))
-        self.panel.value = self.panel_html(seg)
+        classes = tuple(c for c in self.position._dom_classes if not c.startswith("sc-nerve-at-"))
+        with self.position.hold_sync():      # one message: the text, and which overlay and panel the page shows
+            self.position.value = feedback_html(
+                f"<b>Step {step} of {n}:</b> {esc(seg.name)}"
+                + (" — <b>⚠ endangerment site</b>" if seg.endangerment else ""))
+            self.position._dom_classes = classes + (f"sc-nerve-at-{step}",)
+
+    @property
+    def shown(self) -> dict:
+        """What the page shows now, read back from the widgets' values as the page's CSS selects it: the step
+        named by ``position``'s class, and that step's overlay ``<img>`` and panel HTML (None if absent)."""
+        import re
+
+        at = [c for c in self.position._dom_classes if c.startswith("sc-nerve-at-")]
+        step = int(at[-1].rsplit("-", 1)[1]) if at else None
+        img = re.search(rf'<img class="sc-nerve-ov sc-nerve-ov-{step}" [^>]*>', self.figure.value)
+        panel = re.search(rf"<div class='sc-nerve-step sc-nerve-step-{step}'>(.*?)</div>(?=<div class='sc-nerve-step |"
+                          r"</div>$)", self.panel.value, re.S)
+        return {"step": step, "overlay": img.group(0) if img else None, "panel": panel.group(1) if panel else None}
 
     def prerender(self):
         """Put every step's overlay in the figure store (``sciatica-course figures``)."""

@@ -102,7 +102,18 @@ def press(nb: Rendered, role: str, name: str, expect: str, nth: int = 0) -> str:
 
 
 def path_explorer_next(nb, course):
-    return press(nb, "button", "Next step ▶", "Step 2 of")
+    done = press(nb, "button", "Next step ▶", "Step 2 of")
+    # every step's overlay and panel are in the page; the position line's class shows step 2's, and only those
+    from sciatica_course import anatomy
+
+    name = anatomy.segments(course)[1].name
+    scope = nb.scope()
+    overlays, panels = scope.locator("img.sc-nerve-ov:visible"), scope.locator(".sc-nerve-step:visible")
+    assert overlays.count() == 1 and panels.count() == 1, (overlays.count(), panels.count())
+    assert f"step 2 of" in overlays.first.get_attribute("alt") and name in overlays.first.get_attribute("alt")
+    assert panels.first.inner_text().startswith(f"2. {name}"), panels.first.inner_text()[:200]
+    assert overlays.first.bounding_box()["height"] > 100, "the step's overlay is not laid over the figure"
+    return done + "; one overlay and one panel shown, step 2's"
 
 
 def variant_type_b(nb, course):
