@@ -11,7 +11,7 @@ def test_quiz_shows_an_explanation_for_every_option(course):
     item = course.quizzes["start_scope"]
     w = quiz("start_scope", record=False)
     wrong = next(o for o in item.options if not o.correct and o.safety != "unsafe")   # a slip, not an unsafe pick
-    w.buttons[wrong.id].click()
+    w.pick(wrong.id)                               # what pressing its button does
     assert w.answer == wrong.id and w.correct is False
     html = w.feedback.value
     assert "Not quite" in html and 'aria-live="polite"' in html
@@ -38,8 +38,8 @@ def test_every_quiz_renders_and_answers(course):
 
 def test_buttons_have_accessible_names(course):
     w = quiz("start_scope", record=False)
-    for oid, b in w.buttons.items():
-        assert b.description.strip()
+    assert all(text.strip() for text, _oid in w.choices.options)   # each button is named by its option's text
+    assert w.choices.description == "Your answer"
     assert w.confidence.description == "How sure are you?"
 
 
@@ -144,7 +144,7 @@ def test_option_order_is_stable_per_student_and_ignores_the_data_order(course):
     orders = {tuple(o.id for o in option_order(item, k)) for k in STUDENTS}
     assert len(orders) > 5                                                        # students differ
     w = Quiz(item, record=False, order_key="user:amy")
-    assert list(w.buttons) == first                                               # the buttons follow it
+    assert [oid for _t, oid in w.choices.options] == first                        # the buttons follow it
     w.choose(first[0])
     html = w.feedback.value
     positions = [html.index(esc_text) for esc_text in (o.text for o in option_order(item, "user:amy"))]
@@ -255,3 +255,15 @@ def test_case_choices_are_shuffled_too(course):
     step = p.session.current
     shown = [b._choice_id for b in p.options.children]
     assert shown == [ch.id for ch in shuffled(f"case:desk_worker_disc:{step.id}", step.choices, student_key())]
+
+
+def test_pressing_an_option_answers_and_the_chosen_one_stays_marked(course):
+    item = course.quizzes["start_scope"]
+    w = quiz("start_scope", record=False)
+    right = next(o for o in item.options if o.correct)
+    w.pick(right.id)
+    assert w.answer == right.id and w.correct is True and w.choices.value == right.id
+    w.pick(right.id)                                   # pressing it again answers again (no error, same feedback)
+    assert w.answer == right.id and "Right." in w.feedback.value
+    with pytest.raises(KeyError, match="no option 'z'"):
+        w.pick("z")

@@ -233,9 +233,14 @@ class KernelClient:
                     raise
 
     def click(self, comm_id: str, timeout: float = 60) -> None:
-        """What the browser sends when a student clicks an ipywidgets Button."""
-        msg = self._msg("comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": {"event": "click"}}})
-        self.ws.send(json.dumps(msg))
+        """What the browser sends when a student clicks an ipywidgets Button, or the first button of a group of
+        option buttons (ToggleButtons: the browser sets the group's index)."""
+        state = self.comms.get(comm_id, {})
+        if state.get("_model_name") == "ToggleButtonsModel":
+            data = {"method": "update", "state": {"index": 0}, "buffer_paths": []}
+        else:
+            data = {"method": "custom", "content": {"event": "click"}}
+        self.ws.send(json.dumps(self._msg("comm_msg", {"comm_id": comm_id, "data": data})))
 
     def wait_update(self, predicate, since: int, timeout: float = 60) -> float:
         """The time the first widget update matching ``predicate`` (after update number ``since``) arrived."""
@@ -253,9 +258,12 @@ class KernelClient:
 
 
 def _answer_button(comms: dict) -> Optional[str]:
-    """The first answer button on screen (an ipywidgets Button with the course's option class)."""
+    """The first question's answer buttons on screen: a group of option buttons (the course's ``sc-options``
+    ToggleButtons) or an answer button (a Button with the course's ``sc-option`` class)."""
     for cid, state in comms.items():
-        if state.get("_model_name") == "ButtonModel" and "sc-option" in (state.get("_dom_classes") or []):
+        classes = state.get("_dom_classes") or []
+        if (state.get("_model_name") == "ToggleButtonsModel" and "sc-options" in classes) or \
+                (state.get("_model_name") == "ButtonModel" and "sc-option" in classes):
             return cid
     return None
 

@@ -9,7 +9,7 @@ from typing import Callable, Optional
 from . import lean as W
 
 from ..text import cited_sources, esc, inline, sources_block
-from .common import style_html, feedback_html, option_button
+from .common import feedback_html, option_group, pick, style_html
 
 VERDICTS = (
     ("supported", "Supported", "The evidence or the anatomy backs it."),
@@ -26,7 +26,7 @@ SEED_NAMES = {   # where a claim was read, as a student is told it (never the ar
 
 
 class ClaimCheck(W.VBox):
-    """One claim with three verdict buttons; after an answer, the verdict, its explanation and sources."""
+    """One claim with three verdict buttons (one group); after an answer, the verdict, its explanation and sources."""
     _sc_classes = ("sc-widget", "sc-claim")
 
     def __init__(self, claim, course=None, number: int | None = None, record: bool = False,
@@ -43,13 +43,14 @@ class ClaimCheck(W.VBox):
             f'<div role="heading" aria-level="3"><b>{esc(title)}.</b> Claim (paraphrased from {esc(where)}):</div>'
             f'<blockquote style="margin:4px 0 4px 12px;font-style:italic">“{inline(claim.claim)}”</blockquote>'
             "<div>Is this claim supported, overstated or unsupported?</div>")
-        self.buttons = {}
-        for vid, label, hint in VERDICTS:
-            b = option_button(label, tooltip=f"{label}: {hint}")
-            b.on_click(lambda _b, v=vid: self.choose(v))
-            self.buttons[vid] = b
+        self.choices = option_group([(label, vid) for vid, label, _hint in VERDICTS], "Your verdict", self.choose,
+                                    tooltips=[f"{label}: {hint}" for _vid, label, hint in VERDICTS], vertical=False)
         self.feedback = W.HTML(value="")
-        super().__init__(children=[style_html(), self.stem, W.HBox(list(self.buttons.values())), self.feedback])
+        super().__init__(children=[style_html(), self.stem, self.choices, self.feedback])
+
+    def pick(self, verdict: str):
+        """Press a verdict's button, as a student does."""
+        pick(self.choices, verdict)
 
     def choose(self, verdict: str) -> bool:
         """Judge the claim (what a click does); returns whether the judgement matches the verdict."""

@@ -16,8 +16,13 @@ from .layout import LAYOUT_CSS
 # control is as wide as its text (layout.py).
 STYLE_CSS = (
     LAYOUT_CSS +
-    ".sc-option button, button.sc-option{white-space:normal!important;height:auto!important;"
+    ".sc-option button, button.sc-option,.sc-options button{white-space:normal!important;height:auto!important;"
     "text-align:left!important;line-height:1.35!important;padding:6px 10px!important}"
+    # a question's options: one labelled group of buttons, one under another, each as wide as its text
+    ".sc-options.widget-toggle-buttons{flex-direction:column;align-items:flex-start;height:auto}"
+    ".sc-options>div{display:flex;flex-direction:column;align-items:flex-start;row-gap:4px;max-width:100%}"
+    ".sc-options-row>div{display:flex;flex-wrap:wrap;gap:4px}"
+    ".sc-options button{width:auto!important;max-width:100%;margin:0!important}"
     ".sc-widget button:focus-visible{outline:3px solid #0072B2!important;outline-offset:2px}"
     ".sc-feedback{border-left:4px solid #0072B2;padding:4px 10px;margin-top:6px}"
     ".sc-feedback .sc-right{font-weight:bold}"
@@ -44,6 +49,30 @@ def option_button(text: str, tooltip: str | None = None) -> W.Button:
     b = W.Button(description=text, tooltip=tooltip or text, layout=W.Layout(width="auto", height="auto"),
                  classes=("sc-option",))
     return b
+
+
+def option_group(options, label: str, on_choice: Callable[[str], object], tooltips=None,
+                 vertical: bool = True) -> W.ToggleButtons:
+    """The options of a question as one group of buttons (one widget, not one per option plus a box: a lesson
+    shows dozens of questions): ``options`` are (text, value) pairs; pressing one calls ``on_choice(value)``
+    and leaves it marked. ``label`` is the group's visible label (above the buttons when ``vertical``)."""
+    group = W.ToggleButtons(options=list(options), value=None, description=label,
+                            tooltips=list(tooltips) if tooltips is not None else [t for t, _ in options],
+                            style={"description_width": "initial", "button_width": "auto"},
+                            classes=("sc-options",) if vertical else ("sc-options-row",))
+    group.observe(lambda change: change["new"] is not None and on_choice(change["new"]), names="value")
+    return group
+
+
+def pick(group: W.ToggleButtons, value: str):
+    """Press the button of ``value`` in an option group (what a click does); pressing the marked one again
+    answers again."""
+    values = [v for _t, v in group.options]
+    if value not in values:
+        raise KeyError(f"no option {value!r}; options: {', '.join(map(str, values))}")
+    if group.value == value:
+        group.value = None
+    group.value = value
 
 
 def labelled(label: str, control: W.Widget) -> W.Widget:
@@ -124,8 +153,9 @@ def _record_answer(**kw) -> Optional[str]:
 
 
 class Quiz(W.VBox):
-    """A single-choice retrieval question from ``data/quizzes.yaml``: one button per option; after an
-    answer, the explanation of every option is shown (explained feedback) and the answer is saved."""
+    """A single-choice retrieval question from ``data/quizzes.yaml``: one button per option (one group of
+    buttons: the chosen one stays marked); after an answer, the explanation of every option is shown
+    (explained feedback) and the answer is saved."""
     _sc_classes = ("sc-widget", "sc-quiz")
 
     def __init__(self, item, course=None, confidence: bool = True, record: bool = True,
@@ -142,11 +172,7 @@ class Quiz(W.VBox):
         title = f"Question {number}" if number else "Question"
         self.stem = W.HTML(f'<div role="heading" aria-level="3"><b>{esc(title)}.</b> '
                            f'{inline(item.stem, course, item.sources)}</div>')
-        self.buttons = {}
-        for opt in self.options:
-            b = option_button(opt.text)
-            b.on_click(lambda _b, oid=opt.id: self.choose(oid))
-            self.buttons[opt.id] = b
+        self.choices = option_group([(o.text, o.id) for o in self.options], "Your answer", self.choose)
         children = [style_html(), self.stem]
         self.confidence = None
         if confidence:
@@ -155,13 +181,17 @@ class Quiz(W.VBox):
                 description="How sure are you?", style={"description_width": "initial", "button_width": "auto"},
                 tooltips=[label for label, _ in CONFIDENCE_LEVELS])
             children.append(self.confidence)
-        children.append(W.VBox(list(self.buttons.values())))
+        children.append(self.choices)
         self.feedback = W.HTML(value="")
         children.append(self.feedback)
         super().__init__(children=children)
 
+    def pick(self, option_id: str):
+        """Press an option's button, as a student does (the answer and its feedback follow)."""
+        pick(self.choices, option_id)
+
     def choose(self, option_id: str):
-        """Answer the question with an option id (what a click does)."""
+        """Answer the question with an option id (what a press of its button does)."""
         opts = {o.id: o for o in self.item.options}
         if option_id not in opts:
             raise KeyError(f"{self.item.id} has no option {option_id!r}; options: {', '.join(opts)}")
