@@ -18,7 +18,8 @@ import time
 from . import lean as W
 
 from ..text import URGENCY_MARK, HTMLBlock, html_table, cite, esc, inline, source_list, sources_block, without_verdict
-from .common import style_html, _record_answer, feedback_html, option_button
+from .common import (WorkedExample, _record_answer, feedback_html, findings_list_html, option_button,
+                     style_html)
 
 URGENCIES = ("emergency", "urgent", "routine", "none")
 # Colour plus a text marker: never colour alone (Okabe-Ito colours).
@@ -468,6 +469,14 @@ class ScreeningWidget(W.VBox):
         self._set_all(findings.items())
         return self
 
+    @staticmethod
+    def check(course, findings: dict):
+        """Unknown finding ids raise KeyError naming the id (as :meth:`set` does), before anything is built."""
+        known = [f.id for f in _screening_findings(course)]
+        for k in findings:
+            if k not in known:
+                raise KeyError(f"the screening widget has no finding {k!r}; it has: {', '.join(known)}")
+
     def _set_all(self, values):
         """Set several controls, then work out the result once (not once per control)."""
         self._muted = True
@@ -482,15 +491,30 @@ class ScreeningWidget(W.VBox):
         self._set_all((k, False if isinstance(c, W.Checkbox) else 0) for k, c in self.controls.items())
 
     def update(self):
-        self.result.value = feedback_html(_result_html(
-            self.findings(), self.course,
-            empty_note="No red-flag rule applies to what you have ticked. Anything you have not asked counts as "
-                       "absent: keep screening, record it, and safety-net."))
+        self.result.value = screening_result_html(self.findings(), self.course)
         return self.result.value
+
+
+def screening_result_html(findings: dict, course) -> str:
+    """What the screen makes of these findings (the screening widget's result)."""
+    return feedback_html(_result_html(
+        findings, course,
+        empty_note="No red-flag rule applies to what you have ticked. Anything you have not asked counts as "
+                   "absent: keep screening, record it, and safety-net."))
 
 
 def screening_widget(course=None, **findings) -> ScreeningWidget:
     return ScreeningWidget(course=course, **findings)
+
+
+def screening_example(title: str = "Worked example", course=None, **findings) -> WorkedExample:
+    """A worked example of the screen: the client's findings and the result, and a button that opens the
+    screening widget with these findings to change them."""
+    course = _course(course)
+    ScreeningWidget.check(course, findings)
+    return WorkedExample(title, findings_list_html(findings, course), screening_result_html(findings, course),
+                         "Change these findings in the screening form",
+                         lambda: ScreeningWidget(course=course, **findings))
 
 
 # ---- triage practice --------------------------------------------------------------------------------

@@ -246,6 +246,45 @@ class Quiz(W.VBox):
             return ""
 
 
+class WorkedExample(W.VBox):
+    """A worked example as a student reads it: the client's findings and what the course's rules make of them,
+    and a button that opens the whole form (dozens of controls) with these findings, built only when asked for.
+    A lesson shows several worked examples; a form nobody opens costs nothing."""
+    _sc_classes = ("sc-widget", "sc-example")
+
+    def __init__(self, title: str, findings_html: str, result_html: str, open_label: str, build: Callable):
+        self._build = build
+        self.form = None
+        self.summary = W.HTML(f'<div role="heading" aria-level="3"><b>{esc(title)}</b></div>{findings_html}'
+                              f"{result_html}")
+        self.open_button = W.Button(description=open_label, tooltip=open_label, icon="pencil",
+                                    layout=W.Layout(width="auto"))
+        self.open_button.on_click(lambda _b: self.show_form())
+        super().__init__(children=[style_html(), self.summary, self.open_button])
+
+    def show_form(self):
+        """The whole form with the example's findings, in place of the summary (what the button does)."""
+        if self.form is None:
+            self.form = self._build()
+            self.children = [style_html(), self.form]
+        return self.form
+
+
+def findings_list_html(findings: dict, course, labels: Optional[dict] = None) -> str:
+    """The findings of an example as a list a student reads: "Weeks of pregnancy: 30", "Foot drop"."""
+    by_id = {f.id: f for f in course.findings}
+    items = []
+    for fid, value in findings.items():
+        f = by_id.get(fid)
+        label = f.label if f is not None else fid.replace("_", " ")
+        if value is True:
+            items.append(esc(label))
+        elif value not in (False, 0, None):
+            shown = (labels or {}).get(fid, {}).get(value, value)
+            items.append(f"{esc(label)}: <b>{esc(str(shown))}</b>")
+    return "<p>The client's findings:</p><ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
 def lesson_items(lesson, course) -> list:
     """A lesson's quiz items in the order of data/quizzes.yaml; ``lesson`` is its number or its id."""
     lessons = {l.number: l.id for l in course.lessons}

@@ -12,7 +12,7 @@ from . import lean as W
 from traitlets import Bool, Int
 
 from ..text import URGENCY_MARK, HTMLBlock, cited_sources, esc, html_table, inline, short_cite, sources_block, speech
-from .common import style_html, feedback_html, option_button
+from .common import WorkedExample, feedback_html, findings_list_html, option_button, style_html
 
 LEVELS = ("low", "moderate", "high")
 LEVEL_MARK = {"low": "▽ LOW", "moderate": "◇ MODERATE", "high": "▲ HIGH"}
@@ -586,6 +586,19 @@ class SessionPlanner(W.VBox):
 
 def session_planner(course=None, **kw) -> SessionPlanner:
     return SessionPlanner(course=course, **kw)
+
+
+def planner_example(title: str = "Worked example", course=None, **findings) -> WorkedExample:
+    """A worked example of the planner: the client's findings and the plan the course's rules give, and a button
+    that opens the session planner with these findings (to change one and see what changes, or to clear it)."""
+    from ..reasoning import recommend
+
+    course = _course(course)
+    rec = recommend(findings, course=course)        # a wrong finding id or value raises here, naming the key
+    settle = {"settle_time_minutes": {v: label for label, v in SETTLE_CHOICES}}
+    return WorkedExample(title, findings_list_html(findings, course, labels=settle), plan_html(rec, course),
+                         "Open this client in the session planner",
+                         lambda: SessionPlanner(course=course).set(**findings))
 
 
 # ---- contraindication sorter --------------------------------------------------------------------------
