@@ -4,7 +4,7 @@
     python3 start.py              open the course in JupyterLab (Windows: py start.py); options: --no-browser,
                                   --port N, --verbose (JupyterLab's own log), --folder DIR (your lessons)
     python3 start.py test [ARGS]  run every test (the README's test command; ARGS go to pytest)
-    python3 start.py setup [--dev] only prepare .venv (--dev: with the test and class tools, as `make venv`)
+    python3 start.py setup [--dev] only prepare .venv and the lesson figures (--dev: with the test and class tools)
     python3 start.py COMMAND ...  any sciatica-course command, e.g. `lessons --status`, `progress export -o F`
 
 The first time, it makes a private Python environment in .venv inside this folder and installs the course into it
@@ -412,7 +412,7 @@ def main(argv=None):
         return 0
     try:
         if action == "setup":
-            ensure_environment(dev="--dev" in args)
+            ensure_figures(ensure_environment(dev="--dev" in args))   # the first lesson then opens quickly
             say("The course environment is ready: %s" % venv_python())
             return 0
         if action == "test":

@@ -251,6 +251,7 @@ def test_fresh_clone_setup_then_start_page_from_the_working_copy(clone_setup):
     r = clone_setup.setup
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Creating the course's own Python environment" in r.stdout and "Installed in" in r.stdout
+    assert "Preparing the lesson figures once" in r.stdout and "figures in" in r.stdout   # set-up draws them
     vpy = Path(start.venv_python(str(repo / ".venv")))
     where = subprocess.run([str(vpy), "-c", "import sciatica_course; print(sciatica_course.__file__)"],
                            env=env, capture_output=True, text=True, cwd=tmp_path)
@@ -284,7 +285,7 @@ def test_fresh_clone_setup_then_start_page_from_the_working_copy(clone_setup):
     assert rc == 0, out
     lessons = tmp_path / "course-home" / "lessons"
     assert f"Your lessons: {lessons}" in out and (lessons / "00_start_here.ipynb").is_file()
-    assert "Preparing the lesson figures once" in out and "figures in" in out
+    assert "Preparing the lesson figures once" not in out          # drawn at set-up, not again at the start
     assert "Warning" not in out and "Traceback" not in out and "[W " not in out, out
     assert "Stopped. Run the same command again to come back." in out
     assert "DeprecationWarning" not in (tmp_path / "course-home" / "lab.log").read_text()
