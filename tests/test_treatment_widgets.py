@@ -72,10 +72,11 @@ def _sent(monkeypatch):
     return sent
 
 
-def test_classifier_figure_shows_the_rated_level_with_its_description():
+def test_classifier_figure_shows_the_rated_level_with_its_description(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCIATICA_FIGURE_CACHE", str(tmp_path / "empty-store"))
     c = tw.IrritabilityClassifier(COURSE)
     assert c.shown_level == "low" and 'sc-irr-img-low' in c.figure_html.value
-    assert "sc-irr-img-high" not in c.figure_html.value          # a level is drawn only when first rated
+    assert "sc-irr-img-high" not in c.figure_html.value          # a level not stored is drawn when first rated
     c.night.value = True
     assert c.result.level == "high" and c.shown_level == "high"
     fig = c.figure_html.value
@@ -130,7 +131,26 @@ def test_classifier_set_updates_once(monkeypatch):
     assert sum(1 for w, _n, _s in sent if w is c.result_html) == 1
 
 
-def test_classifier_level_figures_come_from_the_figure_store():
+def test_after_set_up_every_level_is_in_the_page_and_a_first_change_of_level_sends_no_image(tmp_path, monkeypatch):
+    """With the figure store filled (set-up's ``prerender``), the classifier puts the three level figures in the page
+    when it is built (read from the store, nothing drawn): the student's first click to a new level sends the
+    feedback and a class, not an image."""
+    monkeypatch.setenv("SCIATICA_FIGURE_CACHE", str(tmp_path / "store"))
+    tw.IrritabilityClassifier(COURSE).prerender()
+    c = tw.IrritabilityClassifier(COURSE)
+    assert c._ax is None and all(f"sc-irr-img-{lv}" in c.figure_html.value for lv in tw.LEVELS)
+    assert c.figure_html.value.count(f'aria-describedby="{c._decided_id}"') == 3
+    sent = _sent(monkeypatch)
+    c.night.value = True                                    # low -> high, the first time
+    c.set(pain_score=5, night_pain=False)                   # -> moderate, the first time
+    sent = [(w, s) for w, _n, s in sent if w not in c.controls]
+    assert [w for w, _s in sent] == [c.result_html, c.result_html], [type(w).__name__ for w, _s in sent]
+    assert all("data:image" not in s.get("value", "") for _w, s in sent)
+    assert c.shown_level == "moderate"
+
+
+def test_classifier_level_figures_come_from_the_figure_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCIATICA_FIGURE_CACHE", str(tmp_path / "store"))
     a = tw.IrritabilityClassifier(COURSE)
     a.night.value = True                                    # draws and stores the low and high figures
     b = tw.IrritabilityClassifier(COURSE).set(night_pain=True)

@@ -10,6 +10,8 @@ The drawing functions stay where they are; this module only wraps them:
 - :func:`nerve_figure`, :func:`dermatome_figure`, :func:`endangerment_figure`, :func:`technique_matrix`,
   :func:`variant_html`, :func:`disc_html`: one stored PNG each (per parameters).
 - :class:`NerveLayers`: the path explorer's base PNG and per-step SVG overlays, both stored.
+- :func:`peek`: a figure only if the store holds it (nothing drawn), for widgets that put every stored state in the
+  page at once.
 - :class:`DermatomeLayers`: the symptom map's base PNG (stored, with where its axes sit) and the chosen areas'
   outlines as a small SVG made here from the data's polygons, so ticking an area draws nothing with matplotlib.
 """
@@ -40,6 +42,24 @@ class StoredHTML:
         return self.html
 
 
+class _NotStored(Exception):
+    """A figure asked for from the store only (not to be drawn) is not there."""
+
+
+def _not_stored():
+    raise _NotStored
+
+
+def peek(name: str, kind: str, *params, course=None) -> tuple | None:
+    """(content, alt, meta) of the figure ``name`` with ``params`` if the store holds it, else None: nothing is
+    drawn. A widget puts in the page at once every state whose figure set-up has drawn, and draws the others
+    only when a student first shows them."""
+    try:
+        return cache.stored(name, kind, _not_stored, *params, course=course)
+    except _NotStored:
+        return None
+
+
 def _png_figure(name: str, draw, *params, course=None, max_width: str = "100%") -> StoredHTML:
     png, alt = cache.figure_png(name, draw, *params, course=course)
     return StoredHTML(img_html(png, alt, max_width), alt)
@@ -61,10 +81,6 @@ def _svg_uri(svg: str) -> str:
     from .anatomy import _URI_SAFE
 
     return "data:image/svg+xml," + quote(svg, safe=_URI_SAFE)
-
-
-class _NotStored(Exception):
-    """A figure asked for from the store only (not to be drawn) is not there."""
 
 
 class NerveLayers:
@@ -105,15 +121,16 @@ class NerveLayers:
         the store (or already read), None when it would have to be drawn."""
         if step not in self._overlays:
             def make():
-                if not draw:
-                    raise _NotStored
                 svg, sid, alt = self._layers().overlay(step)
                 return svg, alt, {"segment": sid}
 
-            try:
-                svg, alt, meta = cache.figure_svg("nerve_path_overlay", make, step, self.figsize, course=self.course)
-            except _NotStored:
-                return None
+            if draw:
+                found = cache.figure_svg("nerve_path_overlay", make, step, self.figsize, course=self.course)
+            else:
+                found = peek("nerve_path_overlay", "svg", step, self.figsize, course=self.course)
+                if found is None:
+                    return None
+            svg, alt, meta = found
             self._overlays[step] = (svg, meta.get("segment"), alt)
         return self._overlays[step]
 
@@ -286,5 +303,5 @@ def technique_matrix(level: str | None = None, course=None) -> StoredHTML:
     return _png_figure("technique_matrix", draw, level, course=course)
 
 
-__all__ = ["StoredHTML", "nerve_figure", "NerveLayers", "variant_html", "dermatome_figure", "disc_figure", "disc_html",
+__all__ = ["StoredHTML", "peek", "nerve_figure", "NerveLayers", "variant_html", "dermatome_figure", "disc_figure", "disc_html",
            "DermatomeLayers", "endangerment_figure", "technique_matrix"]

@@ -313,6 +313,14 @@ class IrritabilityClassifier(W.VBox):
         png, _alt = cache.figure_png("irritability_level", draw, res.level, course=self.course)
         return level_img_html(png, res.level, describedby=self._decided_id)
 
+    def _stored_level_imgs(self) -> dict:
+        """level -> hidden ``<img>`` of every level whose figure the store holds (set-up drew them); nothing drawn."""
+        from ..plotting.stored import peek
+        from ..plotting.treatment import level_img_html
+
+        found = {lv: peek("irritability_level", "png", lv, course=self.course) for lv in LEVELS}
+        return {lv: level_img_html(f[0], lv, describedby=self._decided_id) for lv, f in found.items() if f}
+
     def update(self):
         if self._quiet:
             return getattr(self, "result", None)
@@ -334,8 +342,12 @@ class IrritabilityClassifier(W.VBox):
             f"{esc(self._reliability())} Treat the rating as a starting dose and re-check how the "
             "client responds.</p>")
         if self._figure and res.level not in self._figure_imgs:
+            # the first time, every level the figure store holds: a later change of level then sends no image
+            if not self._figure_imgs:
+                self._figure_imgs.update(self._stored_level_imgs())
             # a level not drawn yet: add its image (hidden until the class below shows it) before showing it
-            self._figure_imgs[res.level] = self._level_img(res)
+            if res.level not in self._figure_imgs:
+                self._figure_imgs[res.level] = self._level_img(res)
             self.figure_html.value = ('<figure style="margin:0">'
                                       + "".join(self._figure_imgs.get(lv, "") for lv in LEVELS) + "</figure>")
         with self.result_html.hold_sync():   # one message: the feedback and which figure to show
