@@ -81,12 +81,16 @@ def _call(node) -> tuple[str, ast.Call | None, bool]:
 
 
 def _quiz_minutes(call: ast.Call, course) -> float:
+    """Minutes for the questions of one quiz cell: ``quiz(ref)``, ``quiz(ref, n)`` or ``quiz(ref, n, m, ...)``."""
     from .widgets.common import find_item
 
     args = [ast.literal_eval(a) for a in call.args]
-    item = find_item(args[0], args[1] if len(args) > 1 else None, course)
-    text = " ".join([item.stem] + [o.text + " " + o.text + " " + (o.explanation or "") for o in item.options])
-    return words(text) / READING_WPM + DECIDE_MIN
+    minutes = 0.0
+    for n in (args[1:] or [None]):
+        item = find_item(args[0], n, course)
+        text = " ".join([item.stem] + [o.text + " " + o.text + " " + (o.explanation or "") for o in item.options])
+        minutes += words(text) / READING_WPM + DECIDE_MIN
+    return minutes
 
 
 def _table_words(name: str, call: ast.Call, course) -> int:
@@ -134,7 +138,8 @@ def estimate(lesson, course=None, notebooks: Path | None = None) -> LessonTime:
         if name == "quiz":
             questions += _quiz_minutes(call, course)
         elif name == "myth_check":
-            activities += MYTH_MIN * len(call.args)
+            then = [ast.literal_eval(k.value) for k in call.keywords if k.arg == "then"]
+            activities += MYTH_MIN * (len(call.args) + sum(1 if isinstance(t, str) else len(t) for t in then))
         elif name in ACTIVITY_MIN:
             repeat = name in seen and name not in EACH_A_NEW_ACTIVITY
             activities += WORKED_EXAMPLE_MIN if repeat else ACTIVITY_MIN[name]

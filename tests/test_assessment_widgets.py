@@ -115,6 +115,29 @@ def test_tables():
     assert "URGENT" in contrast and "EMERGENCY" in contrast and "ROUTINE" in contrast
 
 
+def test_red_flag_tables_one_under_another_in_one_block():
+    """red_flag_table("a", "b") is one cell for what were two: each condition's section as red_flag_table("a")
+    shows it, in the order asked (not the file's), then one list of the sources of both."""
+    import re
+
+    def sections(html):
+        return re.findall(r"<section>.*?</section>", html)
+
+    both = A.red_flag_table("spinal_fracture", "anticoagulant_fall", course=COURSE).html
+    one = [sections(A.red_flag_table(f, course=COURSE).html)[0] for f in ("spinal_fracture", "anticoagulant_fall")]
+    assert sections(both) == one
+    back = A.red_flag_table("pregnancy_warning", "motor_deficit", course=COURSE).html
+    assert back.index(COURSE.red_flags["pregnancy_warning"].condition) < back.index(
+        COURSE.red_flags["motor_deficit"].condition)
+    assert both.count("<details>") == 1
+    from sciatica_course.text import sources_block
+
+    keys = [k for f in ("spinal_fracture", "anticoagulant_fall") for r in COURSE.red_flags[f].rules for k in r.sources]
+    assert both.endswith(sources_block(keys, COURSE))                # every source of both, once each
+    with pytest.raises(KeyError, match="'nope'"):
+        A.red_flag_table("spinal_fracture", "nope", course=COURSE)
+
+
 def test_screening_works_out_the_result_once_per_change_not_once_per_control(monkeypatch):
     """Clearing every finding, or opening the widget with several findings set, used to recompute (and resend)
     the result once per control changed: ~40 times for "Clear all findings"."""

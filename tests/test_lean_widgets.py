@@ -106,6 +106,7 @@ def test_a_course_widget_shows_a_sentence_not_python_where_widgets_cannot_render
 
 @pytest.mark.parametrize("build, most", [
     ("widgets.quiz(4, 1)", 0),
+    ("widgets.quiz(4, 13, 14, 15)", 0),
     ("assessment.screening_widget()", 1),
     ("assessment.screening_widget(pregnancy_weeks=30, foot_drop=True)", 4),
     ("treatment.session_planner()", 3),

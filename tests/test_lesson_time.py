@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sciatica_course import load_course
-from sciatica_course.lessontime import OPENING, READING_WPM, course_times, estimate, words
+from sciatica_course.lessontime import MYTH_MIN, OPENING, READING_WPM, course_times, estimate, words
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = load_course()
@@ -60,3 +60,22 @@ def test_opening_line_says_minutes_for_every_number(lesson):
 
     bare = re.findall(r"\b\d+\b(?! minutes\b)", m.group(0))
     assert not bare, f"{lesson.notebook}: {m.group(0)!r} has a number that is not said to be minutes; {FIX}"
+
+
+def _notebook(tmp_path, *sources):
+    nb = {"cells": [{"cell_type": "code", "source": s, "metadata": {}, "outputs": [], "execution_count": None}
+                    for s in ("from sciatica_course import widgets", *sources)],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    name = f"n{len(list(tmp_path.iterdir()))}.ipynb"
+    (tmp_path / name).write_text(json.dumps(nb))
+    return estimate(type("L", (), {"id": "x", "notebook": name})(), COURSE, notebooks=tmp_path)
+
+
+def test_one_call_for_several_items_counts_every_item(tmp_path):
+    """quiz(4, 13, 14, 15) is three questions to read and answer, as three cells were; a myth check's ``then``
+    claims are claims to judge too."""
+    apart = _notebook(tmp_path, "widgets.quiz(4, 13)", "widgets.quiz(4, 14)", "widgets.quiz(4, 15)")
+    together = _notebook(tmp_path, "widgets.quiz(4, 13, 14, 15)")
+    assert together.questions == pytest.approx(apart.questions) and together.questions > 3
+    claims = _notebook(tmp_path, 'claims.myth_check("selfcare_tennis_ball", then=("prognosis_permanent_damage",))')
+    assert claims.activities == pytest.approx(2 * MYTH_MIN)

@@ -78,3 +78,34 @@ def test_lesson_closes_with_key_points_and_references(lesson):
     all_text = "\n".join(src(c) for c in cells(path))
     assert "Key points" in all_text
     assert f'lesson.references("{lesson.id}")' in all_text
+
+
+def shown_call(cell) -> str | None:
+    """The function a code cell calls to show its output (``widgets.quiz`` for ``widgets.quiz(4, 13)``), or None."""
+    import ast
+
+    try:
+        tree = ast.parse(src(cell))
+    except SyntaxError:
+        return None
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr) or not isinstance(tree.body[-1].value, ast.Call):
+        return None
+    return ast.unparse(tree.body[-1].value.func)
+
+
+@pytest.mark.parametrize("lesson", [l for l in COURSE.lessons if not l.instructor], ids=lambda l: l.id)
+def test_no_two_adjacent_code_cells_call_the_same_function(lesson):
+    """One call shows several items: ``widgets.quiz(4, 13, 14, 15)``, ``assessment.red_flag_table("a", "b")``,
+    ``claims.myth_check(..., then=...)``. One cell per item, with no prose between, costs the student a kernel
+    round trip per cell (lesson 4 had 35 code cells; issue 18) and reads as a list someone forgot to join."""
+    path = ROOT / "notebooks" / lesson.notebook
+    if not path.is_file():
+        pytest.skip("reported by test_lesson_opening_matches_the_course_map")
+    found, prev = [], None
+    for c in cells(path):
+        name = shown_call(c) if c["cell_type"] == "code" else None
+        if name is not None and name == prev:
+            found.append(f"{name}: ...{src(c).strip()}")
+        prev = name
+    assert not found, (f"{lesson.notebook}: adjacent code cells call the same function; make it one call with "
+                       "several items:\n" + "\n".join(found))

@@ -174,6 +174,32 @@ def test_a_lesson_asks_by_position_not_by_answer(course):
         quiz(42, 1)
 
 
+def test_several_questions_of_a_lesson_in_one_call(course):
+    """quiz(4, 13, 14, 15) is one cell for what were three: the questions one under another, in the order asked,
+    each exactly as quiz(4, n) shows it (unnumbered, the student's own option order); a wrong position fails
+    before anything is built."""
+    from ipywidgets import VBox
+
+    from sciatica_course.widgets.common import lesson_items
+
+    items = lesson_items(4, course)
+    box = quiz(4, 13, 14, 15, record=False)
+    assert isinstance(box, VBox) and not isinstance(box, Quiz) and "sc-widget" in box._dom_classes
+    assert [q.item for q in box.children] == [items[12], items[13], items[14]]
+    for n, w in zip((13, 14, 15), box.children):
+        one = quiz(4, n, record=False)
+        assert type(w) is Quiz and w.stem.value == one.stem.value and "Question." in w.stem.value
+        assert [o.id for o in w.options] == [o.id for o in one.options]
+    six = lesson_items(6, course)
+    assert [q.item for q in quiz(6, 10, 8, record=False).children] == [six[9], six[7]]   # the order asked
+    assert isinstance(quiz(4, 13, record=False), Quiz)             # one position: the question itself, as before
+    w = box.children[1]
+    w.choose(next(o.id for o in w.item.options if o.correct))
+    assert w.correct and box.children[0].answer is None            # each question answers on its own
+    with pytest.raises(KeyError, match="no question 99"):
+        quiz(4, 13, 99)
+
+
 # ---- safety-weighted feedback (issue 16, item 4)
 
 def test_an_unsafe_choice_says_so_and_what_could_happen(course):

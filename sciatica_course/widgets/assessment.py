@@ -100,15 +100,19 @@ def findings_table(group: str | None = None, course=None) -> HTMLBlock:
                   ["Finding", "What you ask", "Answer", "Group"], rows)
 
 
-def red_flag_table(flag_id: str | None = None, course=None) -> HTMLBlock:
-    """The serious conditions of data/red_flags.yaml: screening questions, rules with urgency, where to go."""
+def red_flag_table(*flag_ids: str, course=None) -> HTMLBlock:
+    """The serious conditions of data/red_flags.yaml: screening questions, rules with urgency, where to go. With
+    no id, every condition; ``red_flag_table("spinal_fracture", "anticoagulant_fall")`` shows those conditions one
+    under another, in that order, with one list of their sources (one cell instead of two)."""
     from ..conditions import student_describe as describe
 
     course = _course(course)
+    unknown = [f for f in flag_ids if f not in course.red_flags.ids]
+    if unknown:
+        raise KeyError(f"no red flag {', '.join(map(repr, unknown))}; red flags: {', '.join(course.red_flags.ids)}")
+    shown = [course.red_flags[f] for f in dict.fromkeys(flag_ids)] if flag_ids else list(course.red_flags)
     blocks = []
-    for rf in course.red_flags:
-        if flag_id is not None and rf.id != flag_id:
-            continue
+    for rf in shown:
         qs = "".join(f"<li>{inline(q)}</li>" for q in rf.screening_questions)
         rows = "".join(
             f"<tr><td style='text-align:left;vertical-align:top'>{esc(describe(r.when, course))}</td>"
@@ -124,9 +128,7 @@ def red_flag_table(flag_id: str | None = None, course=None) -> HTMLBlock:
             "<th scope='col' style='text-align:left'>When</th><th scope='col' style='text-align:left'>Urgency</th>"
             "<th scope='col' style='text-align:left'>Where</th><th scope='col' style='text-align:left'>Sources</th>"
             f"</tr></thead><tbody>{rows}</tbody></table></section>")
-    if not blocks:
-        raise KeyError(f"no red flag {flag_id!r}; red flags: {', '.join(course.red_flags.ids)}")
-    keys = [k for rf in course.red_flags if flag_id in (None, rf.id) for r in rf.rules for k in r.sources]
+    keys = [k for rf in shown for r in rf.rules for k in r.sources]
     return HTMLBlock("".join(blocks) + sources_block(keys, course))
 
 

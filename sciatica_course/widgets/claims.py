@@ -91,9 +91,11 @@ def claim_check(claim_id: str, course=None, **kw) -> ClaimCheck:
     return ClaimCheck(course.claims[claim_id], course=course, **kw)
 
 
-def myth_check(*claim_ids: str, lesson: str | None = None, topic: str | None = None, course=None,
+def myth_check(*claim_ids: str, lesson: str | None = None, topic: str | None = None, then=(), course=None,
                first: int = 1, **kw) -> W.VBox:
-    """Several myth checks, numbered from ``first``: the given claim ids, or every claim of a lesson and/or topic.
+    """Several myth checks, numbered from ``first``: the given claim ids, or every claim of a lesson and/or topic;
+    ``then`` (a claim id or several) follows them in the same block, numbered on (one cell, not two:
+    ``myth_check(lesson="sciatic_nerve_path", topic="anatomy", then="evidence_massage_releases_nerve_pressure")``).
     A single myth check is not numbered (so a lesson's second block never starts again at "Myth check 1")."""
     from ..loading import load_course
 
@@ -103,6 +105,7 @@ def myth_check(*claim_ids: str, lesson: str | None = None, topic: str | None = N
     else:
         claims = [c for c in course.claims if (lesson is None or c.lesson == lesson)
                   and (topic is None or c.topic == topic)]
+    claims += [course.claims[c] for c in ((then,) if isinstance(then, str) else then)]
     numbered = len(claims) > 1 or first > 1
     box = W.VBox([ClaimCheck(c, course=course, number=first + i if numbered else None, **kw)
                   for i, c in enumerate(claims)], classes=("sc-widget",))

@@ -308,13 +308,20 @@ def find_item(ref: Union[str, int], n: Optional[int] = None, course=None):
     return items[n - 1]
 
 
-def quiz(ref: Union[str, int], n: Optional[int] = None, course=None, **kw) -> Quiz:
+def quiz(ref: Union[str, int], n: Optional[int] = None, *more: int, course=None, **kw) -> Union[Quiz, W.VBox]:
     """A question of ``data/quizzes.yaml`` as a widget. In a lesson: ``quiz(2, 3)``, the third question of
-    lesson 2 (so the cell does not give the answer away); or ``quiz("item_id")``."""
+    lesson 2 (so the cell does not give the answer away); or ``quiz("item_id")``.
+
+    Several questions of a lesson in one cell: ``quiz(4, 13, 14, 15)`` shows them one under another, in that
+    order, each exactly as ``quiz(4, 13)`` etc. would, in one box (one cell instead of three: every cell a lesson
+    runs costs a round trip to the kernel)."""
     from ..loading import load_course
 
     course = course if course is not None else load_course()
-    return Quiz(find_item(ref, n, course), course=course, **kw)
+    if not more:
+        return Quiz(find_item(ref, n, course), course=course, **kw)
+    items = [find_item(ref, k, course) for k in (n, *more)]   # every position checked before anything is built
+    return W.VBox([Quiz(item, course=course, **kw) for item in items], classes=("sc-widget",))
 
 
 def quiz_set(lesson_id: str, course=None, topic: str | None = None, **kw) -> W.VBox:
