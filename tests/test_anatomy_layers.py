@@ -160,3 +160,17 @@ def test_the_page_css_shows_one_step_and_position_comes_before_the_figure_and_pa
     e.next.click()
     assert "kept" in e.position._dom_classes and "sc-nerve-at-5" in e.position._dom_classes
     assert "sc-nerve-at-4" not in e.position._dom_classes
+
+
+def test_the_svg_data_uri_is_what_quote_makes(layers):
+    """plotting.stored._svg_uri encodes an ASCII SVG by str.replace (fast): byte for byte what urllib's quote gives,
+    for every overlay, every ASCII character (``%`` first, never encoded twice) and a non-ASCII SVG."""
+    from urllib.parse import quote
+
+    from sciatica_course.plotting.anatomy import _URI_SAFE
+    from sciatica_course.plotting.stored import _svg_uri
+
+    texts = [layers.overlay(s)[0] for s in range(1, N + 1)]
+    texts += ["".join(map(chr, range(128))) * 2 + "%25%%3C", "<svg><text>Étape – ⚠</text></svg>"]
+    for t in texts:
+        assert _svg_uri(t) == "data:image/svg+xml," + quote(t, safe=_URI_SAFE)

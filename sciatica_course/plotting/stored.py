@@ -77,10 +77,25 @@ def nerve_figure(highlight=None, course=None) -> StoredHTML:
     return _png_figure("nerve_path", draw, highlight, course=course)
 
 
+_ASCII_QUOTE: tuple | None = None
+
+
 def _svg_uri(svg: str) -> str:
+    """The SVG as a ``data:`` URI, percent-encoded exactly as ``quote(svg, safe=_URI_SAFE)`` does; an ASCII SVG (what
+    matplotlib writes) by ``str.replace`` of the few characters it must encode, several times faster than ``quote``
+    (which the path explorer would otherwise spend ~4 ms on for its eleven overlays)."""
+    global _ASCII_QUOTE
     from .anatomy import _URI_SAFE
 
-    return "data:image/svg+xml," + quote(svg, safe=_URI_SAFE)
+    if not svg.isascii():
+        return "data:image/svg+xml," + quote(svg, safe=_URI_SAFE)
+    if _ASCII_QUOTE is None:                       # "%" first, so nothing encoded is encoded again
+        _ASCII_QUOTE = tuple(sorted(((chr(i), quote(chr(i), safe=_URI_SAFE)) for i in range(128)
+                                     if quote(chr(i), safe=_URI_SAFE) != chr(i)), key=lambda kv: kv[0] != "%"))
+    for char, code in _ASCII_QUOTE:
+        if char in svg:
+            svg = svg.replace(char, code)
+    return "data:image/svg+xml," + svg
 
 
 class NerveLayers:
