@@ -60,8 +60,8 @@ class PathExplorer(W.VBox):
         self.next.on_click(lambda _b: self.step(+1))
         self.position = W.HTML()
         # The figure in two layers (see plotting.anatomy.NervePathLayers): `base` holds the schematic as a PNG,
-        # sent once; `figure` holds, over it, the step's small SVG overlay and the figure's alt text. A step
-        # sends only the overlay (about a quarter of the bytes of a whole PNG), not the whole figure again.
+        # sent once; `figure` holds, over it, every step's small SVG overlay with its alt text, one shown at a time
+        # (see "rendering" below: a step sends no image).
         self.base = W.HTML(layout=W.Layout(margin="0"))
         self.figure = W.HTML(layout=W.Layout(margin="0"), classes=("sc-nerve-overlay",))
         self.figure_box = W.Box([self.base, self.figure], layout=W.Layout(width="52%", min_width="320px"),
