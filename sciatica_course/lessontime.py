@@ -28,6 +28,7 @@ READING_WPM = 180
 DECIDE_MIN = 0.75
 FIGURE_MIN = 1.5
 CALL_MIN = 0.5          # anything else a cell shows (a references list, the lesson-complete button)
+EXAMPLE_MIN = 3         # a worked example shown as findings and result (screening_example, planner_example)
 # minutes a student spent working with each widget in the walk-through (by the function a lesson calls)
 ACTIVITY_MIN = {
     "intake_conversation": 7, "screening_widget": 5, "triage_practice": 8, "lr_explorer": 7,
@@ -35,6 +36,7 @@ ACTIVITY_MIN = {
     "session_planner": 8, "irritability_classifier": 5, "contraindication_sorter": 6, "self_care_chooser": 3,
     "case_list": 2, "case_card": 1, "case_player": 15, "CasePlayer": 15, "show_debrief": 4,
     "revision_session": 12, "dashboard": 4, "schedule_example": 3, "retry_cases": 3, "progress_transfer": 3,
+    "screening_example": EXAMPLE_MIN, "planner_example": EXAMPLE_MIN,
 }
 # a worked example on an activity already met in the lesson (``planner().set(...)``) takes less
 WORKED_EXAMPLE_MIN = 3

@@ -141,9 +141,20 @@ def screening_red_flag(nb, course):
 
 
 def screening_not_the_back(nb, course):
-    """Lesson 4, "When it is not the back at all": the pregnancy screening widget routes an emergency (weakness of
-    more than one movement) to maternity triage."""
-    return press(nb, "checkbox", course.findings["multi_root_weakness"].label, "Maternity triage")
+    """Lesson 4, "When it is not the back at all": the pregnancy worked example opens the screening widget with its
+    findings, where weakness of more than one movement is routed to maternity triage."""
+    scope = nb.scope()
+    opener = scope.get_by_role("button", name=re.compile(r"Change these findings in the screening form\s*$")).first
+    opener.scroll_into_view_if_needed()
+    label = course.findings["multi_root_weakness"].label
+    boxes = scope.get_by_role("checkbox", name=re.compile(r"^[^\w]*" + re.escape(label) + r"\s*$"))
+    before = boxes.count()
+    opener.click()
+    deadline = time.monotonic() + 10
+    while boxes.count() == before and time.monotonic() < deadline:
+        nb.page.wait_for_timeout(100)
+    assert boxes.count() == before + 1, "the worked example did not open its screening form"
+    return "opened the worked example's form; " + press(nb, "checkbox", label, "Maternity triage")
 
 
 def irritability_night_pain(nb, course):
