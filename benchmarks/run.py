@@ -5,8 +5,9 @@
 
 - feedback latency in a real JupyterLab page (headless Chromium): click to the last change of the widget's
   output (the feedback complete; 300 ms of quiet before the next click), median and p95,
-  for the course's main widgets, against an echo button in the same page (its callback does no work: it
-  sets one HTML value, the least a callback can do for a click to show);
+  for the course's main widgets, against a do-nothing widget of the same control in the same page (an echo
+  button, or for a checkbox-driven widget an echo checkbox: its callback does no work, it sets one HTML value,
+  the least a callback can do for a click to show);
 - each notebook's time on a fresh kernel (nbclient: kernel start + Run All) against a notebook that only
   runs ``import sciatica_course``, and that against a bare kernel (one ``pass`` cell): the first run as a newcomer
   meets it (a course home after the first-time set-up, ``sciatica-course figures``, and no progress yet), and a
@@ -42,7 +43,7 @@ sys.path.insert(0, str(REPO / "tests" / "browser"))
 sys.path.insert(0, str(HERE))
 
 import labkit  # noqa: E402
-from widgets_bench import WIDGETS, ECHO  # noqa: E402
+from widgets_bench import ECHO, FLOORS, WIDGETS  # noqa: E402
 
 RESULTS = HERE / "results.json"
 README = REPO / "README.md"
@@ -109,7 +110,7 @@ def bench_page(clicks: int, tmp: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
     root = tmp / "page"
-    cells = ["import ipywidgets as W", *ECHO["cells"]]
+    cells = ["import ipywidgets as W", *(c for f in FLOORS.values() for c in f["cells"])]
     extra_items = ""
     for w in WIDGETS:
         cells += w["cells"]
@@ -131,7 +132,7 @@ def bench_page(clicks: int, tmp: Path) -> dict:
             if report["errors"] or report["rendered_widgets"] < report["declared_widgets"]:
                 raise RuntimeError(f"benchmark notebook did not render: {report}")
             scope = lab.notebook()
-            targets = [ECHO, *WIDGETS]
+            targets = [*FLOORS.values(), *WIDGETS]
             handles = {}
             for w in targets:
                 pairs = []
@@ -150,8 +151,8 @@ def bench_page(clicks: int, tmp: Path) -> dict:
                     if w not in targets:
                         continue
                     if ms is None:
-                        if w is ECHO:
-                            raise RuntimeError("the echo button gave no feedback within 10 s")
+                        if w in FLOORS.values():
+                            raise RuntimeError(f"the {w['name']} gave no feedback within 10 s")
                         out[w["name"]] = {"error": "no visible change within 10 s of a click"}
                         targets.remove(w)
                         del samples[w["name"]]
@@ -160,12 +161,13 @@ def bench_page(clicks: int, tmp: Path) -> dict:
             browser.close()
     finally:
         server.stop()
-    floor = statistics.median(samples[ECHO["name"]])
-    floor95 = p95(samples[ECHO["name"]])
+    floor_of = {w["name"]: FLOORS.get(w.get("role", "button"), ECHO)["name"] for w in WIDGETS}
     for name, xs in samples.items():
+        base = samples[floor_of.get(name, ECHO["name"])]
         med = statistics.median(xs)
         out[name] = {"median_ms": round(med, 1), "p95_ms": round(p95(xs), 1), "clicks": len(xs),
-                     "ratio_median": round(med / floor, 2), "ratio_p95": round(p95(xs) / floor95, 2)}
+                     "floor": floor_of.get(name, ECHO["name"]),
+                     "ratio_median": round(med / statistics.median(base), 2), "ratio_p95": round(p95(xs) / p95(base), 2)}
     return out
 
 
@@ -361,16 +363,18 @@ def tests_time(args, previous: dict | None) -> dict:
 def table(res: dict) -> str:
     rows = [("measure", "absolute", "floor", "ratio", "target")]
     page = res.get("page") or {}
-    floor = page.get(ECHO["name"])
+    floors = {f["name"] for f in FLOORS.values()}
     for name, v in page.items():
-        if name == ECHO["name"]:
+        if name in floors:
             continue
+        floor = page.get(v.get("floor", ECHO["name"])) or page.get(ECHO["name"])
         if "error" in v:
             rows.append((f"feedback: {name}", v["error"], "", "", ""))
             continue
         rows.append((f"feedback: {name} (median / p95, {v['clicks']} clicks)",
                      f"{v['median_ms']:.0f} / {v['p95_ms']:.0f} ms",
-                     f"{floor['median_ms']:.0f} / {floor['p95_ms']:.0f} ms echo button",
+                     f"{floor['median_ms']:.0f} / {floor['p95_ms']:.0f} ms "
+                     + ("echo checkbox" if v.get("floor") == FLOORS["checkbox"]["name"] else "echo button"),
                      f"{v['ratio_median']:.2f}x / {v['ratio_p95']:.2f}x", _target(v["ratio_median"], "feedback")))
     nbs = res.get("notebooks") or {}
     if nbs:

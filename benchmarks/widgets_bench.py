@@ -16,6 +16,19 @@ ECHO = {
     "buttons": ["Echo floor"],
 }
 
+# The floor for widgets driven by a checkbox: the same do-nothing callback on a checkbox. A checkbox's round trip
+# carries costs a button's does not (the value is synced and echoed back before the callback's change arrives:
+# ~7 ms in this page), so a checkbox-driven widget is compared with a checkbox that does nothing.
+ECHO_CHECKBOX = {
+    "name": "echo checkbox (floor)",
+    "cells": ["echo_box_out = W.HTML('0'); echo_box = W.Checkbox(description='Echo checkbox floor', indent=False)",
+              "echo_box.observe(lambda _c: setattr(echo_box_out, 'value', str(int(echo_box_out.value) + 1)), "
+              "names='value')",
+              "W.VBox([echo_box, echo_box_out])"],
+    "buttons": ["Echo checkbox floor"], "role": "checkbox",
+}
+FLOORS = {"button": ECHO, "checkbox": ECHO_CHECKBOX}     # each widget against the floor of the control it is driven by
+
 _CANDIDATES = [
     {"name": "Quiz (widgets.common)",
      "cells": ["from sciatica_course.widgets import quiz", "quiz('bench_quiz')"],
