@@ -6,7 +6,7 @@
 - feedback latency in a real JupyterLab page (headless Chromium): click to the last change of the widget's
   output (the feedback complete; 300 ms of quiet before the next click), median and p95,
   for the course's main widgets, against a do-nothing widget of the same control in the same page (an echo
-  button, or for a checkbox-driven widget an echo checkbox: its callback does no work, it sets one HTML value,
+  button, checkbox or group of option buttons: its callback does no work, it sets one HTML value,
   the least a callback can do for a click to show);
 - each notebook's time on a fresh kernel (nbclient: kernel start + Run All) against a notebook that only
   runs ``import sciatica_course``, and that against a bare kernel (one ``pass`` cell): the first run as a newcomer
@@ -161,7 +161,7 @@ def bench_page(clicks: int, tmp: Path) -> dict:
             browser.close()
     finally:
         server.stop()
-    floor_of = {w["name"]: FLOORS.get(w.get("role", "button"), ECHO)["name"] for w in WIDGETS}
+    floor_of = {w["name"]: FLOORS[w.get("floor", "button")]["name"] for w in WIDGETS}
     for name, xs in samples.items():
         base = samples[floor_of.get(name, ECHO["name"])]
         med = statistics.median(xs)
@@ -374,7 +374,7 @@ def table(res: dict) -> str:
         rows.append((f"feedback: {name} (median / p95, {v['clicks']} clicks)",
                      f"{v['median_ms']:.0f} / {v['p95_ms']:.0f} ms",
                      f"{floor['median_ms']:.0f} / {floor['p95_ms']:.0f} ms "
-                     + ("echo checkbox" if v.get("floor") == FLOORS["checkbox"]["name"] else "echo button"),
+                     + v.get("floor", ECHO["name"]).replace(" (floor)", ""),
                      f"{v['ratio_median']:.2f}x / {v['ratio_p95']:.2f}x", _target(v["ratio_median"], "feedback")))
     nbs = res.get("notebooks") or {}
     if nbs:

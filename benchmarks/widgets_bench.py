@@ -27,12 +27,24 @@ ECHO_CHECKBOX = {
               "W.VBox([echo_box, echo_box_out])"],
     "buttons": ["Echo checkbox floor"], "role": "checkbox",
 }
-FLOORS = {"button": ECHO, "checkbox": ECHO_CHECKBOX}     # each widget against the floor of the control it is driven by
+# The floor for a question answered through a group of option buttons (ToggleButtons): pressing one syncs the
+# group's index, as a checkbox syncs its value.
+ECHO_TOGGLE = {
+    "name": "echo option group (floor)",
+    "cells": ["echo_tb_out = W.HTML('0'); echo_tb = W.ToggleButtons(options=['Echo one', 'Echo two'], value=None)",
+              "echo_tb.observe(lambda _c: setattr(echo_tb_out, 'value', str(int(echo_tb_out.value) + 1)), "
+              "names='value')",
+              "W.VBox([echo_tb, echo_tb_out])"],
+    "buttons": ["Echo one", "Echo two"],
+}
+# each widget against the do-nothing widget of the control it is driven by (its entry's "floor", else a button)
+FLOORS = {"button": ECHO, "checkbox": ECHO_CHECKBOX, "option group": ECHO_TOGGLE}
 
 _CANDIDATES = [
     {"name": "Quiz (widgets.common)",
      "cells": ["from sciatica_course.widgets import quiz", "quiz('bench_quiz')"],
      "buttons": ["Bench option one", "Bench option two"],   # alternate, so the feedback changes each click
+     "floor": "option group",
      "quiz_items": """
 - id: bench_quiz
   lesson: start_here
@@ -50,7 +62,7 @@ _CANDIDATES = [
     {"name": "IrritabilityClassifier (widgets.treatment)",
      "requires": ("sciatica_course.widgets.treatment", "irritability_classifier"),
      "cells": ["from sciatica_course.widgets import treatment", "treatment.irritability_classifier()"],
-     "buttons": ["Pain at night or waking from sleep"], "role": "checkbox"},
+     "buttons": ["Pain at night or waking from sleep"], "role": "checkbox", "floor": "checkbox"},
 ]
 
 
