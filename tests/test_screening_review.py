@@ -118,8 +118,12 @@ def test_routes_follow_the_population_and_never_change_urgency(f):
             assert "drive" in ref.do
     bare = {k: v for k, v in f.items() if k not in ("pregnancy_weeks",)}
     if not f.get("pregnancy_warning_signs") and "pregnancy_weeks" in f:
-        # pregnancy changes where referrals go, never how urgent they are (it is a caution, not a red flag)
-        assert recommend(bare, course=COURSE).urgency == r.urgency
+        # pregnancy changes where referrals go and never lowers urgency; it raises it only through the pregnancy
+        # rules (sudden severe pain, a fall or a knock: placental abruption), otherwise urgency is unchanged
+        without = URGENCY_ORDER.index(recommend(bare, course=COURSE).urgency)
+        assert URGENCY_ORDER.index(r.urgency) >= without
+        if not (f.get("pregnancy_weeks") and (f.get("sudden_severe_back_pain") or f.get("minor_trauma"))):
+            assert URGENCY_ORDER.index(r.urgency) == without
 
 
 # ---- clusters of weak flags --------------------------------------------------------------------------------
@@ -358,3 +362,74 @@ def test_no_reason_shown_states_the_opposite_of_a_finding(neuro):
     assert rec.urgency == "emergency"
     for reason in rec.reasons:
         assert "but no neurological symptoms" not in reason.text, reason.text
+
+
+# ---- pregnancy: sudden severe pain and a fall or knock (clinical review, November 2026) ----------------------
+# Before the fix, 34 weeks + sudden severe back pain 8/10 and 30 weeks + a minor fall were both "no referral,
+# treat today" (deep tissue included). Sudden severe back or tummy pain in pregnancy can be a placental abruption
+# (bleeding may be absent; low back pain may be the only sign) or labour; a fall from about 20 weeks can cause an
+# abruption: the maternity unit now, never a technique.
+PREGNANCY_SAFETY = [
+    ("34 weeks, sudden severe back pain 8/10", dict(pregnancy_weeks=34, sudden_severe_back_pain=True, pain_score=8),
+     "emergency", "pregnancy_sudden_severe_pain"),
+    ("30 weeks, a minor fall", dict(pregnancy_weeks=30, minor_trauma=True), "emergency", "pregnancy_fall_from_20_weeks"),
+    ("16 weeks, a minor fall", dict(pregnancy_weeks=16, minor_trauma=True), "urgent", "pregnancy_fall_before_20_weeks"),
+    ("36 weeks, sudden severe pain and faint", dict(pregnancy_weeks=36, sudden_severe_back_pain=True,
+                                                     feels_faint_or_clammy=True), "emergency",
+     "pregnancy_sudden_severe_pain"),
+    ("30 weeks, a fall, low pain and settling", dict(pregnancy_weeks=30, minor_trauma=True, pain_score=2,
+                                                      settle_time_minutes=5, improving=True), "emergency",
+     "pregnancy_fall_from_20_weeks"),
+    ("8 weeks, sudden severe pain", dict(pregnancy_weeks=8, sudden_severe_back_pain=True), "emergency",
+     "pregnancy_sudden_severe_pain"),
+]
+
+
+@pytest.mark.parametrize("name,f,urgency,rule", PREGNANCY_SAFETY, ids=[p[0] for p in PREGNANCY_SAFETY])
+def test_pregnancy_sudden_pain_or_a_fall_goes_to_maternity_triage_never_a_technique(name, f, urgency, rule):
+    r = rec(**f)
+    assert r.urgency == urgency and not r.treat_today, name
+    assert r.techniques == () and r.areas == (), name
+    refs = {ref.rule: ref for ref in r.referrals}
+    assert rule in refs, (name, list(refs))
+    ref = refs[rule]
+    assert "aternity triage" in ref.where, (name, ref.where)
+    assert "weeks" in ref.say and ("Do not treat" in ref.do or "No massage" in ref.do), name
+    assert ref.sources and all(s in COURSE.sources for s in ref.sources), name
+    # the referral the student sees first is never slower than the rule's urgency
+    assert r.referral.urgency == urgency
+    # faint or clammy keeps the ambulance first
+    if f.get("feels_faint_or_clammy"):
+        assert "999" in r.referral.where and r.referral.rule in AMBULANCE
+
+
+def test_pregnancy_fall_threshold_and_injuries_keep_the_emergency_department():
+    # from 20 weeks a fall is an emergency contact with the maternity unit; before it, the same day
+    for weeks in range(1, 43):
+        r = rec(pregnancy_weeks=weeks, minor_trauma=True)
+        assert r.urgency == ("emergency" if weeks >= 20 else "urgent") and not r.treat_today, weeks
+        assert r.referral.rule == ("pregnancy_fall_from_20_weeks" if weeks >= 20 else "pregnancy_fall_before_20_weeks")
+        r = rec(pregnancy_weeks=weeks, sudden_severe_back_pain=True)
+        assert r.urgency == "emergency" and r.referral.rule == "pregnancy_sudden_severe_pain", weeks
+    # not pregnant: a minor fall alone, or sudden severe pain alone under 65, is still no referral
+    assert rec(minor_trauma=True).urgency == "none"
+    assert rec(age=40, sudden_severe_back_pain=True).urgency == "none"
+    # a head injury on blood thinners and a fall with a neurological sign still go to the Emergency Department first
+    for f in (dict(anticoagulants=True, minor_trauma=True, head_injury=True), dict(minor_trauma=True, numbness=True)):
+        r = rec(pregnancy_weeks=30, **f)
+        assert r.referral.rule in INJURY_ED and "Emergency Department" in r.referral.where, f
+        assert "pregnancy_fall_from_20_weeks" in {ref.rule for ref in r.referrals}, f
+
+
+def test_pregnancy_rules_are_asked_in_the_screening_widget_and_routed():
+    from sciatica_course.widgets.assessment import ScreeningWidget
+
+    controls = set(ScreeningWidget(course=COURSE).controls)
+    assert {"pregnancy_weeks", "minor_trauma", "sudden_severe_back_pain"} <= controls
+    routes = {route.id: route for route in COURSE.referral_routes}
+    assert {"pregnancy_sudden_severe_pain", "pregnancy_fall_from_20_weeks"} <= set(
+        routes["pregnancy_maternity_emergency"].except_rules)
+    assert "pregnancy_fall_before_20_weeks" in routes["pregnancy_maternity_urgent"].except_rules
+    flag = next(rf for rf in COURSE.red_flags if rf.id == "pregnancy_warning")
+    questions = " ".join(flag.screening_questions).lower()
+    assert "suddenly" in questions and "fall" in questions and "bump" in questions

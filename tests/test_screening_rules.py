@@ -97,6 +97,15 @@ SHEET = [
     ({"head_injury": True}, "routine", "head_injury_safety_net"),
     # RF-10 pregnancy warning signs
     ({"pregnancy_warning_signs": True, "pregnancy_weeks": 30}, "emergency", "pregnancy_warning_signs"),
+    # sudden severe pain in pregnancy (placental abruption, labour; early on miscarriage or ectopic) and a fall or
+    # knock in pregnancy (abruption from about 20 weeks; the midwife the same day before that)
+    ({"sudden_severe_back_pain": True, "pregnancy_weeks": 34, "pain_score": 8}, "emergency",
+     "pregnancy_sudden_severe_pain"),
+    ({"sudden_severe_back_pain": True, "pregnancy_weeks": 8}, "emergency", "pregnancy_sudden_severe_pain"),
+    ({"minor_trauma": True, "pregnancy_weeks": 30}, "emergency", "pregnancy_fall_from_20_weeks"),
+    ({"minor_trauma": True, "pregnancy_weeks": 20}, "emergency", "pregnancy_fall_from_20_weeks"),
+    ({"minor_trauma": True, "pregnancy_weeks": 16}, "urgent", "pregnancy_fall_before_20_weeks"),
+    ({"minor_trauma": True, "pregnancy_weeks": 19}, "urgent", "pregnancy_fall_before_20_weeks"),
     # clusters of weak flags (RF-00a, RF-00b, RF-03)
     ({"unexplained_weight_loss": True, "immunosuppression": True}, "urgent", "malignancy_cluster_weight_loss"),
     ({"unexplained_weight_loss": True, "weeks_since_onset": 5}, "urgent", "malignancy_cluster_weight_loss_not_improving"),
