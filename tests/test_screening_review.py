@@ -433,3 +433,30 @@ def test_pregnancy_rules_are_asked_in_the_screening_widget_and_routed():
     flag = next(rf for rf in COURSE.red_flags if rf.id == "pregnancy_warning")
     questions = " ".join(flag.screening_questions).lower()
     assert "suddenly" in questions and "fall" in questions and "bump" in questions
+
+
+def test_quiz_pregnancy_positions_and_fever_stem_agree_with_the_rules():
+    # CI-08 / CI-08a: "any position" at 26 weeks includes flat supine and prone, which the other options grade
+    # unsafe; prone explanations say "from about 14 weeks ... purpose-made pregnancy table or cushion system"
+    q = COURSE.quizzes["ci_pregnancy_position"]
+    opts = {o.id: o for o in q.options}
+    assert opts["d"].safety == "unsafe" and opts["d"].harm
+    assert "back" in opts["d"].harm and "face down" in opts["d"].harm
+    for item in ("ci_pregnancy_position", "pos_pregnancy_supine"):
+        for o in COURSE.quizzes[item].options:
+            assert "generally avoided later in pregnancy" not in o.explanation, (item, o.id)
+    prone = [o for item in ("ci_pregnancy_position", "pos_pregnancy_supine")
+             for o in COURSE.quizzes[item].options if "prone" in o.text.lower()]
+    assert prone and all("14 weeks" in o.explanation and "purpose-made" in o.explanation for o in prone)
+    # RF-04a: shivering (rigors) is systemically unwell - an emergency; the urgent fever item must not describe it
+    # (nor the urgent fever vignette)
+    q = COURSE.quizzes["rf_fever"]
+    key = next(o for o in q.options if o.correct)
+    assert "same-day" in key.text
+    stem = q.stem.lower()
+    assert "temperature" in stem and "feels well" in stem
+    assert "feverish and shivery" not in stem and "rigor" not in stem
+    v = COURSE.vignettes["fever_and_back_pain"]
+    assert v.expected == "urgent" and "fluey and shivery" not in v.story and "feels well" in v.story
+    assert recommend(v.findings_dict() if hasattr(v, "findings_dict") else
+                     {e.finding: e.value for e in v.findings}, course=COURSE).urgency == "urgent"
