@@ -24,7 +24,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -105,6 +104,8 @@ def write(root: str, stamp: tuple, course) -> None:
         return
     try:
         where.mkdir(parents=True, exist_ok=True, mode=0o700)
+        import tempfile      # here, not at the top: a lesson that only reads the kept course never needs it
+
         fd, tmp = tempfile.mkstemp(dir=where, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as f:
