@@ -213,7 +213,9 @@ class Hub:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
-        gone, alive = psutil.wait_procs([p for p in before if p.is_running()], timeout=10)
+        # the hub has stopped every server it knew; on a loaded machine (40 servers stopping on 2 cores) the last ones
+        # may still be ending their kernels: give them time before calling anything "left"
+        gone, alive = psutil.wait_procs([p for p in before if p.is_running()], timeout=30)
         alive += [p for p in self.processes() if p not in alive]
         left = []
         for p in alive:
