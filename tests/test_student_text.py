@@ -95,6 +95,7 @@ LEAKS = (
     # walk-through of 2026-11-30 (issue 16 "What the student sees", items 3, 5, 6)
     (re.compile(r"\bAND NOT\b|\) AND\b|\bAND \(|\bOR [^.]{0,80}\bOR\b|[≥≤]|>=|<="), "a rule written as code-like logic"),
     (re.compile(r"\bthe sheet's\b|\bsheet section\b|\(sheet\b|\bthe evidence sheet\b", re.I), "the internal evidence sheet"),
+    (re.compile(r"\((?:see )?section \d+\)", re.I), "a section of the internal evidence sheet (the lessons have their own)"),
     (re.compile(r"[\"“]\\?[\"“](?=\w)"), "doubled quote marks"),
     (re.compile(r"\b(?:If|if|When|when) (?:A|An|The) [a-z]"), "a capital letter mid-sentence"),
     (re.compile(r"\burgency (?:none|routine|soon|urgent|emergency)\b|\birritability (?:low|moderate|high)\b(?= ->| →|,)"

@@ -64,3 +64,21 @@ def test_a_red_flag_example_in_the_planner_says_refer_not_treat():
     ex = T.planner_example(course=COURSE, saddle_anaesthesia=True, pain_score=3)
     text = ex.summary.value.lower()
     assert "refer" in text and "treat today, adapted" not in text
+
+
+def test_opening_the_form_keeps_the_example_above_and_reports_no_change_yet():
+    """Walk-through: the form replaced the example (the title vanished, the page seemed not to move) and the planner
+    said "You changed: ..." about the example's own findings."""
+    ex = T.planner_example("Priya's plan", course=COURSE, pain_score=4, pregnancy_weeks=28)
+    planner = ex.show_form()
+    assert ex.children.index(ex.summary) < ex.children.index(planner)       # the example stays, the form below it
+    assert ex.open_button not in ex.children
+    assert planner.changes_html.value == ""                                   # nothing changed yet
+    planner.controls["anticoagulants"].value = True                           # a student's change is reported
+    assert "You changed" in planner.changes_html.value
+
+
+def test_a_choice_finding_is_shown_in_its_own_words_once():
+    ex = T.planner_example(course=COURSE, pain_score=5, settle_time_minutes=30)
+    assert "15 to 60 minutes" in ex.summary.value
+    assert "(minutes): <b>15 to 60" not in ex.summary.value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from typing import Callable, Optional, Union
 
@@ -23,6 +24,11 @@ STYLE_CSS = (
     ".sc-options>div{display:flex;flex-direction:column;align-items:flex-start;row-gap:4px;max-width:100%}"
     ".sc-options-row>div{display:flex;flex-wrap:wrap;gap:4px}"
     ".sc-options button{width:auto!important;max-width:100%;margin:0!important}"
+    # the chosen option: outlined and bold, not only a darker grey
+    ".sc-options button.mod-active,.sc-options-row button.mod-active{outline:2px solid #0072B2;outline-offset:1px;"
+    "font-weight:bold}"
+    # questions shown one under another by one cell: a rule between them
+    ".sc-quiz+.sc-quiz{margin-top:14px;padding-top:10px;border-top:1px solid #bbb}"
     ".sc-widget button:focus-visible{outline:3px solid #0072B2!important;outline-offset:2px}"
     ".sc-feedback{border-left:4px solid #0072B2;padding:4px 10px;margin-top:6px}"
     ".sc-feedback .sc-right{font-weight:bold}"
@@ -249,7 +255,8 @@ class Quiz(W.VBox):
 class WorkedExample(W.VBox):
     """A worked example as a student reads it: the client's findings and what the course's rules make of them,
     and a button that opens the whole form (dozens of controls) with these findings, built only when asked for.
-    A lesson shows several worked examples; a form nobody opens costs nothing."""
+    A lesson shows several worked examples; a form nobody opens costs nothing. The form opens under the example,
+    where the button was (the page does not jump; the example's title and findings stay in view above it)."""
     _sc_classes = ("sc-widget", "sc-example")
 
     def __init__(self, title: str, findings_html: str, result_html: str, open_label: str, build: Callable):
@@ -263,10 +270,13 @@ class WorkedExample(W.VBox):
         super().__init__(children=[style_html(), self.summary, self.open_button])
 
     def show_form(self):
-        """The whole form with the example's findings, in place of the summary (what the button does)."""
+        """The whole form with the example's findings, under the example in place of the button (what the button
+        does)."""
         if self.form is None:
             self.form = self._build()
-            self.children = [style_html(), self.form]
+            note = W.HTML("<p><b>Below: the form, starting with this example's findings.</b> Change a finding and "
+                          "read what changes in the form's own result; the example above stays as it was.</p>")
+            self.children = [style_html(), self.summary, note, self.form]
         return self.form
 
 
@@ -280,8 +290,10 @@ def findings_list_html(findings: dict, course, labels: Optional[dict] = None) ->
         if value is True:
             items.append(esc(label))
         elif value not in (False, 0, None):
-            shown = (labels or {}).get(fid, {}).get(value, value)
-            items.append(f"{esc(label)}: <b>{esc(str(shown))}</b>")
+            named = (labels or {}).get(fid, {}).get(value)
+            if named is not None:      # a choice's own words carry the unit: "15 to 60 minutes", not "(minutes): …"
+                label = re.sub(r"\s*\([^()]*\)\s*$", "", label)
+            items.append(f"{esc(label)}: <b>{esc(str(named if named is not None else value))}</b>")
     return "<p>The client's findings:</p><ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 

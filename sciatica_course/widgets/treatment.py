@@ -609,8 +609,15 @@ def planner_example(title: str = "Worked example", course=None, **findings) -> W
     rec = recommend(findings, course=course)        # a wrong finding id or value raises here, naming the key
     settle = {"settle_time_minutes": {v: label for label, v in SETTLE_CHOICES}}
     return WorkedExample(title, findings_list_html(findings, course, labels=settle), plan_html(rec, course),
-                         "Open this client in the session planner",
-                         lambda: SessionPlanner(course=course).set(**findings))
+                         "Open this client in the session planner", lambda: _planner_starting_with(course, findings))
+
+
+def _planner_starting_with(course, findings: dict) -> SessionPlanner:
+    """A session planner whose starting point is ``findings``: its "What changed" compares with them (not with an
+    empty planner: a student who has changed nothing is not told "You changed ...")."""
+    planner = SessionPlanner(course=course)
+    planner.rec = None
+    return planner.set(**findings)
 
 
 # ---- contraindication sorter --------------------------------------------------------------------------
