@@ -350,7 +350,7 @@ def tests_time(args, previous: dict | None) -> dict:
         m = re.findall(r"make test took (\d+) s", text)
         if m:
             return {"wall_s": float(m[-1]), "source": f"log {args.tests_log} (.ci/run)"}
-        m = re.findall(r"=+ (.*?) in ([\d.]+)s", text)
+        m = re.findall(r"^=*\s*(\d+ (?:passed|failed).*?) in ([\d.]+)s", text, re.M)   # with or without -q's rule
         if m:
             return {"wall_s": float(m[-1][1]), "source": f"log {args.tests_log} (pytest)", "summary": m[-1][0]}
         return {"wall_s": None, "source": f"no time found in {args.tests_log}"}
