@@ -129,8 +129,8 @@ def _presentation_for(condition) -> dict:
     out = {"pain_score": 2}
     terms = list(condition.all_of) + list(condition.any_of[:1])
     for t in terms:
-        if isinstance(t, str):
-            out[t] = True
+        if isinstance(t, str):      # a bare finding: ticked, or for a number any value above 0
+            out[t] = True if COURSE.findings[t].type == "bool" else 1
         elif t.equals is not None:
             out[t.finding] = t.equals
         elif t.at_least is not None:
