@@ -147,3 +147,12 @@ def test_myth_check_escapes_data():
     assert "<script>" not in w.stem.value and "&lt;script&gt;" in w.stem.value
     w.choose("unsupported")
     assert "<b>x</b>" not in w.feedback.value
+
+
+def test_myth_check_question_names_the_buttons_it_offers():
+    """Walk-through: the question asked "supported, overstated or unsupported?" while the buttons said "Partly
+    supported": the question now uses the buttons' own words."""
+    w = C.myth_check(lesson="sciatic_nerve_path", topic="anatomy", course=COURSE).children[0]
+    question = plain(w.stem.value).lower()
+    for label, _verdict in w.choices.options:
+        assert label.lower() in question, (label, question)

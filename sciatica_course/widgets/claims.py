@@ -42,7 +42,7 @@ class ClaimCheck(W.VBox):
         self.stem = W.HTML(
             f'<div role="heading" aria-level="3"><b>{esc(title)}.</b> Claim (paraphrased from {esc(where)}):</div>'
             f'<blockquote style="margin:4px 0 4px 12px;font-style:italic">“{inline(claim.claim)}”</blockquote>'
-            "<div>Is this claim supported, overstated or unsupported?</div>")
+            "<div>Is this claim supported, partly supported (overstated) or unsupported?</div>")
         self.choices = option_group([(label, vid) for vid, label, _hint in VERDICTS], "Your verdict", self.choose,
                                     tooltips=[f"{label}: {hint}" for _vid, label, hint in VERDICTS], vertical=False)
         self.feedback = W.HTML(value="")
