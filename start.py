@@ -326,19 +326,10 @@ def ensure_environment(dev=False, venv=VENV):
         % (("250 MB", "800 MB") if extras else ("150 MB", "550 MB")))
     seconds = pip_install(python, extras, venv)
     check_imports(python, CHECK_IMPORTS + (DEV_CHECK_IMPORTS if dev else []))
-    compile_course(python)
     stamp.update({"project": project_hash(), "extras": extras, "python": "%d.%d.%d" % sys.version_info[:3]})
     write_stamp(stamp, venv)
     say("Installed in %d s." % seconds)
     return python
-
-
-def compile_course(python):
-    """Write the course package's byte code (``COMPILE``); a failure only costs a lesson's kernel some speed."""
-    try:
-        _run_quiet([python, "-c", COMPILE], cwd=HERE)
-    except OSError:
-        pass
 
 
 def course_env():

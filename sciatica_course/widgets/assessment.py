@@ -336,8 +336,8 @@ class LRExplorer(W.VBox):
         self.test.observe(self._test_changed, names="value")
         for c in (self.study, self.result, self.pre, self.compare):
             c.observe(lambda _change: self.update(), names="value")
-        super().__init__(children=[style_html(), self.test, self.study, self.result, self.pre, self.presets, self.compare,
-                                   self.text, self.figure])
+        super().__init__(children=[style_html(), self.test, self.study, self.result, self.pre, self.presets,
+                                   self.compare, self.text, self.figure])
         self.update()
 
     def _preset(self, change):
@@ -445,8 +445,8 @@ class ScreeningWidget(W.VBox):
         self.reset_button = W.Button(description="Clear all findings", tooltip="Untick every finding")
         self.reset_button.on_click(lambda _b: self.reset())
         self.result = W.HTML(value="")
-        super().__init__(children=[style_html(), W.HBox(boxes, layout=W.Layout(flex_flow="row wrap")), self.reset_button,
-                                   self.result])
+        super().__init__(children=[style_html(), W.HBox(boxes, layout=W.Layout(flex_flow="row wrap")),
+                                   self.reset_button, self.result])
         self.set(**findings)
 
     def _changed(self, _change):
@@ -465,9 +465,7 @@ class ScreeningWidget(W.VBox):
 
     def set(self, **findings):
         """Set findings by id (what ticking does); unknown ids raise KeyError naming the id."""
-        for k in findings:
-            if k not in self.controls:
-                raise KeyError(f"the screening widget has no finding {k!r}; it has: {', '.join(self.controls)}")
+        self.check(self.course, findings)
         self._set_all(findings.items())
         return self
 

@@ -276,7 +276,8 @@ class CasePlayer(W.VBox):
         self.debrief = W.HTML()
         self.step_box = W.VBox()
         controls = W.HBox([self.picker, self.exam, self.start_button])
-        children = [style_html(), W.style_block(CASE_CSS), controls, self.header, self.transcript, self.step_box, self.feedback]
+        children = [style_html(), W.style_block(CASE_CSS), controls, self.header, self.transcript, self.step_box,
+                    self.feedback]
         if hold_feedback:
             children.append(self.reveal_button)
         children += [self.score_html, self.debrief]

@@ -10,7 +10,7 @@ from typing import Callable, Optional, Union
 
 from . import lean as W
 
-from ..text import cited_sources, esc, inline, sources_block
+from ..text import cited_sources, esc, human_label, inline, sources_block
 from .layout import LAYOUT_CSS
 
 # One small style block so option buttons wrap long text and show a visible keyboard focus ring, and every
@@ -286,7 +286,7 @@ def findings_list_html(findings: dict, course, labels: Optional[dict] = None) ->
     items = []
     for fid, value in findings.items():
         f = by_id.get(fid)
-        label = f.label if f is not None else fid.replace("_", " ")
+        label = f.label if f is not None else human_label(fid)
         if value is True:
             items.append(esc(label))
         elif value not in (False, 0, None):

@@ -147,17 +147,12 @@ _LEAN_NAMES = frozenset((
 
 def __getattr__(name: str) -> Any:
     if name in _LEAN_NAMES:
-        cls = globals()[name] = _lean(getattr(_ipw, name))
+        cls = globals().get(name) or _lean(getattr(_ipw, name))     # made once (called directly below too)
+        globals()[name] = cls
         return cls
     return getattr(_ipw, name)
 
 
-_STYLE_BLOCK: dict = {}
-
-
 def style_block(html: str) -> _ipw.HTML:
-    """One HTML widget per kernel for this ``<style>...</style>`` block, shared by every widget that shows it."""
-    w = _STYLE_BLOCK.get(html)
-    if w is None or not _alive(w):
-        w = _STYLE_BLOCK[html] = __getattr__("HTML")(html)
-    return w
+    """One HTML widget per kernel for this ``<style>...</style>`` block, shared (and frozen) like a layout."""
+    return _shared(__getattr__("HTML"), {"value": html})

@@ -513,7 +513,8 @@ class ProgressTransfer(W.VBox):
         st = self.refresh()
         if st:
             self.name.value = st["student"]
-        super().__init__(children=[style_html(), W.style_block(UPLOAD_CSS), self.where, W.HBox([self.name, self.save_name]),
+        super().__init__(children=[style_html(), W.style_block(UPLOAD_CSS), self.where,
+                                   W.HBox([self.name, self.save_name]),
                                    W.HBox([self.anonymous, self.export_button]
                                           + ([self.handin_button] if self.handin_button else [])),
                                    W.HBox([self.upload]), self.message])

@@ -243,8 +243,8 @@ class IrritabilityClassifier(W.VBox):
         self._indicators = self._indicator_rows()
         for c in self.controls:
             c.observe(lambda _ch: self.update(), names="value")
-        super().__init__([style_html(), W.style_block(_CLASSIFIER_CSS), W.HTML("<b>The client's story</b>"), *self.controls,
-                          self.result_html, self.figure_html])
+        super().__init__([style_html(), W.style_block(_CLASSIFIER_CSS), W.HTML("<b>The client's story</b>"),
+                          *self.controls, self.result_html, self.figure_html])
         self.update()
 
     def _indicator_rows(self):
@@ -524,6 +524,12 @@ class SessionPlanner(W.VBox):
         self._update_by_code()
         return self   # the widget, so ``session_planner().set(...)`` at the end of a cell shows the planner
 
+    def start_with(self, **findings):
+        """Set findings as the starting point: "What changed" then compares with them, not with an empty planner
+        (a student who has changed nothing is not told "You changed ...")."""
+        self.rec = None
+        return self.set(**findings)
+
     def reset(self):
         """Clear every finding; returns the planner (its plan is ``.rec``)."""
         self._quiet = True
@@ -609,15 +615,8 @@ def planner_example(title: str = "Worked example", course=None, **findings) -> W
     rec = recommend(findings, course=course)        # a wrong finding id or value raises here, naming the key
     settle = {"settle_time_minutes": {v: label for label, v in SETTLE_CHOICES}}
     return WorkedExample(title, findings_list_html(findings, course, labels=settle), plan_html(rec, course),
-                         "Open this client in the session planner", lambda: _planner_starting_with(course, findings))
-
-
-def _planner_starting_with(course, findings: dict) -> SessionPlanner:
-    """A session planner whose starting point is ``findings``: its "What changed" compares with them (not with an
-    empty planner: a student who has changed nothing is not told "You changed ...")."""
-    planner = SessionPlanner(course=course)
-    planner.rec = None
-    return planner.set(**findings)
+                         "Open this client in the session planner",
+                         lambda: SessionPlanner(course=course).start_with(**findings))
 
 
 # ---- contraindication sorter --------------------------------------------------------------------------
@@ -710,8 +709,8 @@ class ContraindicationSorter(W.VBox):
             self.buttons[aid] = b
         self.feedback = W.HTML()
         self.choice.observe(lambda _ch: setattr(self.feedback, "value", ""), names="value")
-        super().__init__([style_html(), self.choice, W.HTML("What do you do today?"), W.VBox(list(self.buttons.values())),
-                          self.feedback])
+        super().__init__([style_html(), self.choice, W.HTML("What do you do today?"),
+                          W.VBox(list(self.buttons.values())), self.feedback])
 
     @property
     def item(self) -> SorterItem:
