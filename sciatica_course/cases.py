@@ -73,6 +73,51 @@ class Feedback:
     gate: Optional[str] = None      # a must-ask gate sent the student back
     finished: bool = False
     gate_points: Optional[float] = None   # what the gate cost (negative), counted in the score at once
+    unasked: tuple = ()             # decision steps: present findings never asked about (see Session.unasked)
+
+
+@dataclass(frozen=True)
+class Score:
+    """A case score as a student reads it: what was earned and what was lost, never a negative "of".
+
+    ``earned`` and ``lost`` are sums of the positive and the negative parts (choice points, certainty marks,
+    must-ask gates); ``losses`` names each part that cost points. The score shown is ``earned - lost`` with a
+    floor at 0 ("-6 of 29" means nothing to a student; "0 of 29, 6 lost on a critical choice" does). The
+    stored attempt keeps the unfloored sum (``net``) for the instructor's analysis."""
+
+    earned: float
+    lost: float                     # >= 0
+    max_score: float
+    earned_parts: tuple = ()        # (("choices", 8.0), ("certainty", 4.0))
+    lost_parts: tuple = ()          # (("choices", 3.0), ("certainty", 6.0), ("must-ask gate", 2.0))
+    losses: tuple = ()              # ((what, points < 0), ...) in the order they happened
+
+    @property
+    def net(self) -> float:
+        return round(self.earned - self.lost, 2)
+
+    @property
+    def shown(self) -> float:
+        return max(self.net, 0.0)
+
+    @property
+    def percent(self) -> float:
+        return round(100 * min(self.shown, self.max_score) / self.max_score, 1) if self.max_score else 0.0
+
+    def headline(self) -> str:
+        """"5 of 29 points (17%)": the score shown, never below 0."""
+        return f"{self.shown:g} of {self.max_score:g} points ({self.percent:g}%)"
+
+    def text(self) -> str:
+        """The headline, then what was earned and lost when anything was lost (plain text, no HTML)."""
+        out = self.headline()
+        if self.lost:
+            parts = lambda ps, sign: ", ".join(f"{k} {sign}{v:g}" for k, v in ps)  # noqa: E731
+            out += f": {self.earned:g} earned" + (f" ({parts(self.earned_parts, '+')})" if self.earned_parts else "")
+            out += f", {self.lost:g} lost ({parts(self.lost_parts, chr(0x2212))})"
+            if self.net < 0:
+                out += ". You lost more than you earned, and a case score stops at 0"
+        return out
 
 
 @dataclass(frozen=True)
@@ -133,14 +178,26 @@ class Debrief:
     gates: tuple                    # ((step_id, missing choice ids), ...)
     what_ifs: tuple
     safety_counts: dict = field(default_factory=dict)
+    points: Optional[Score] = None  # the score as a student reads it (earned, lost, floor at 0)
+    unasked: tuple = ()             # ((question, answer, ((finding_id, label), ...)), ...) present, never asked
+    safe_path: tuple = ()           # ((kind, prompt, ((text, feedback), ...)), ...) the expert's steps from where
+    #                                 the student's path left it (empty when the student reached the expert's end)
 
     @property
     def percent(self) -> float:
+        if self.points is not None:
+            return self.points.percent
         return round(100 * max(self.score, 0) / self.max_score, 1) if self.max_score else 0.0
+
+    def score_text(self) -> str:
+        """The score in words ("5 of 29 points (17%): 11 earned ..., 6 lost ..."), never a negative "of"."""
+        if self.points is not None:
+            return self.points.text()
+        return Score(max(self.score, 0), 0, self.max_score).text()
 
     def text(self) -> str:
         """A plain-text debrief (for a terminal or a log)."""
-        out = [f"{self.title}: {self.score:g} of {self.max_score:g} points"]
+        out = [f"{self.title}: {self.score_text()}"]
         for r in self.rows:
             chosen = "; ".join(c[1] for c in r.chosen) or "(gate)"
             expert = "; ".join(t for _, t in r.expert)
@@ -168,6 +225,7 @@ class Session:
         self._steps = case.step_map
         self._current: Optional[str] = case.start
         self._ended_at_step: Optional[str] = None
+        self._noted: set = set()        # intake questions whose unasked findings a feedback has named
         self._enter(case.start)
 
     # ---- state ----------------------------------------------------------------------------
@@ -183,6 +241,73 @@ class Session:
     @property
     def score(self) -> float:
         return round(sum(r.points for r in self.history), 2)
+
+    def score_detail(self) -> Score:
+        """The score as a student reads it: earned and lost parts, the losses named, a floor at 0."""
+        earned = {"choices": 0.0, "certainty": 0.0}
+        lost = {"choices": 0.0, "certainty": 0.0, "must-ask gate": 0.0}
+        losses = []
+        for r in self.history:
+            if r.kind == "gate":
+                lost["must-ask gate"] -= r.points
+                if r.points:
+                    texts = "; ".join(_short(self.case.choice(m).text) for m in r.choice_ids)
+                    losses.append((f"must-ask gate (not asked yet: {texts})", r.points))
+                continue
+            what = "; ".join(_short(self.case.choice(c).text) for c in r.choice_ids)
+            for key, v in (("choices", r.choice_points), ("certainty", r.certainty_marks or 0.0)):
+                if v > 0:
+                    earned[key] += v
+                elif v < 0:
+                    lost[key] -= v
+                    if key == "choices":
+                        losses.append((f"{r.safety} choice: {what}", v))
+                    else:
+                        level = CONFIDENCE_LABELS.get(r.confidence or 1, "")
+                        losses.append((f"certainty ({level}) on a {r.safety} choice: {what}", v))
+        keep = lambda d: tuple((k, round(v, 2)) for k, v in d.items() if v)  # noqa: E731
+        return Score(earned=round(sum(earned.values()), 2), lost=round(sum(lost.values()), 2),
+                     max_score=self.max_score, earned_parts=keep(earned), lost_parts=keep(lost),
+                     losses=tuple(losses))
+
+    def unasked(self) -> tuple:
+        """What the client would have told you and you never asked: ((question, answer, ((finding_id, label),
+        ...)), ...) for each intake question not asked whose findings are present (true, or a number other than
+        0). Feedback and the debrief say so plainly instead of quoting a finding the student never gathered."""
+        vocab = self.course.findings
+        present = {k: v for k, v in self.case.findings_dict().items()
+                   if v is True or (not isinstance(v, bool) and isinstance(v, (int, float)) and v)}
+        asked = {f for cid in self.asked for f in self.case.choice(cid).asks}
+        out = []
+        for s in self.case.steps:
+            if s.kind != "intake":
+                continue
+            for c in s.choices:
+                found = tuple((f, _finding_text(vocab, f, present[f])) for f in c.asks
+                              if f in present and f not in asked)
+                if c.id not in self.asked and found:
+                    out.append((c.text, c.answer or "", found))
+                    asked.update(f for f, _ in found)
+        return tuple(out)
+
+    def safe_path(self) -> tuple:
+        """The expert's steps from the first one where this path left the expert's (a critical choice that ended
+        the case before the referral, an over-referral that skipped the plan): ((kind, prompt, ((text,
+        feedback), ...)), ...). Empty while the case runs, or when the path reached the expert's end."""
+        if not self.finished:
+            return ()
+        epath = self.case.expert_path()
+        if not epath or epath[-1][0].id == self._ended_at_step:
+            return ()
+        chose = {r.step_id: set(r.choice_ids) for r in self.history if r.kind != "gate"}
+        out, left = [], False
+        for step, expert in epath:
+            if step.kind not in DECISION_KINDS:
+                continue
+            left = left or chose.get(step.id) != {c.id for c in expert}
+            if left:
+                out.append((step.kind, step.prompt, tuple((c.text, c.feedback) for c in expert)))
+        return tuple(out)
 
     @property
     def max_score(self) -> float:
@@ -270,6 +395,10 @@ class Session:
                 gate_rec = StepRecord(step_id=gated.id, kind="gate", choice_ids=tuple(missing), safety="unsafe",
                                       points=-gated.gate_penalty, confidence=None, choice_points=-gated.gate_penalty)
                 target = back
+        unasked = ()
+        if step.kind != "intake":
+            unasked = tuple(u for u in self.unasked() if u[0] not in self._noted)
+            self._noted.update(u[0] for u in unasked)
         held = self.exam_mode
         fb = Feedback(step_id=step.id, kind=step.kind, choice_ids=ids,
                       text=HELD_TEXT if held else text,
@@ -279,11 +408,12 @@ class Session:
                       sources=() if held else sources,
                       held=held, answers=answers, certainty_marks=None if held else marks,
                       confidence=conf_rec, gate=gate_msg,
-                      gate_points=gate_rec.points if gate_rec is not None else None)
+                      gate_points=gate_rec.points if gate_rec is not None else None,
+                      unasked=() if held else unasked)
         full = Feedback(step_id=step.id, kind=step.kind, choice_ids=ids, text=text, safety=safety,
                         points=round(points + marks, 2), rationale=rationale, sources=sources, answers=answers,
                         certainty_marks=marks, confidence=conf_rec, gate=gate_msg,
-                        gate_points=gate_rec.points if gate_rec is not None else None)
+                        gate_points=gate_rec.points if gate_rec is not None else None, unasked=unasked)
         self.history.append(StepRecord(step_id=step.id, kind=step.kind, choice_ids=ids, safety=safety,
                                        points=round(points + marks, 2), confidence=conf_rec,
                                        choice_points=points, certainty_marks=marks, feedback=full))
@@ -347,7 +477,8 @@ class Session:
                        exam_mode=self.exam_mode, rows=tuple(rows), expert_path=expert_path,
                        expert_summary=expert_summary, ending=ending, missed_red_flags=missed,
                        screening_not_asked=not_asked, confident_unsafe=confident_unsafe, gates=gates,
-                       what_ifs=tuple(what_ifs(case, self.course)), safety_counts=counts)
+                       what_ifs=tuple(what_ifs(case, self.course)), safety_counts=counts,
+                       points=self.score_detail(), unasked=self.unasked(), safe_path=self.safe_path())
 
     def _missed_red_flags(self):
         vocab = self.course.findings
@@ -386,6 +517,22 @@ class Session:
 # ---------------------------------------------------------------------------------------------
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _short(text: str, limit: int = 70) -> str:
+    """A choice's text cut at a word for a list of losses ("Stop the session. Tell her calmly that…")."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _finding_text(vocab, fid: str, value) -> str:
+    """A present finding in words: its label, with the number for a measured one ("Pain now (0-10): 7")."""
+    spec = vocab.get(fid)
+    label = spec.label if spec is not None else fid.replace("_", " ")
+    if value is True:
+        return label
+    unit = f" {spec.unit}" if spec is not None and spec.unit and not spec.unit.startswith("points") else ""
+    return f"{label}: {value:g}{unit}"
 
 
 def _course(course):
@@ -498,5 +645,5 @@ from .casecheck import agreement_report, check_course  # noqa: E402
 
 
 __all__ = ["start", "play", "play_expert", "list_cases", "get_case", "what_ifs", "agreement_report",
-           "check_course", "Session", "Feedback", "Debrief", "DebriefRow", "WhatIf", "StepRecord", "CaseError",
+           "check_course", "Session", "Feedback", "Debrief", "Score", "DebriefRow", "WhatIf", "StepRecord", "CaseError",
            "CONFIDENCE_LABELS"]

@@ -309,7 +309,8 @@ def attempts_frame(data: ClassData, text: CaseText | None = None):
     text = text or CaseText()
     rows = []
     for a in data.attempts:
-        pct = 100.0 * a["score"] / a["max_score"] if a["max_score"] > 0 else float("nan")
+        # as the student saw it: a case score stops at 0 (cases.Score), never a negative percent
+        pct = 100.0 * max(a["score"], 0) / a["max_score"] if a["max_score"] > 0 else float("nan")
         rows.append({
             "student": a["student"], "case_id": a["case_id"], "case": text.title(a["case_id"]),
             "uid": a["uid"], "finished_at": a["finished_at"] or "", "exam_mode": a["exam_mode"],

@@ -28,9 +28,15 @@ def _paths(debrief):
     return you, expert
 
 
+def _headline(debrief) -> str:
+    """The score as the debrief shows it ("0 of 22 points (0%)"), never a negative "of"."""
+    pts = getattr(debrief, "points", None)
+    return pts.headline() if pts is not None else f"{max(debrief.score, 0):g} of {debrief.max_score:g}"
+
+
 def _title(debrief) -> str:
     return (f"{debrief.title}: your decisions beside the expert's "
-            f"(score {debrief.score:g} of {debrief.max_score:g})")
+            f"(score {_headline(debrief)})")
 
 
 def path_alt(debrief) -> str:
@@ -41,7 +47,7 @@ def path_alt(debrief) -> str:
         return "; ".join(f"{_label(k)} ({s})" for k, s in seq) or "no steps"
 
     return (f"Path figure for the case '{debrief.title}'. Your path: {describe(you)}. "
-            f"Expert path: {describe(expert)}. Score {debrief.score:g} of {debrief.max_score:g}.")
+            f"Expert path: {describe(expert)}. Score {_headline(debrief)}.")
 
 
 def plot_case_path(debrief, ax=None):

@@ -16,7 +16,7 @@ from typing import Optional
 from . import lean as W
 
 from .. import cases as engine
-from ..text import esc, inline, paragraphs, source_list
+from ..text import esc, inline, paragraphs, source_list, speech
 from .common import CONFIDENCE_LEVELS, style_html, feedback_html, option_button, shuffled
 
 SAFETY_TEXT = {"safe": "✓ safe", "suboptimal": "~ suboptimal", "unsafe": "! unsafe", "critical": "!! critical"}
@@ -71,7 +71,37 @@ def feedback_block(fb, course) -> str:
             parts.append("<details><summary>Sources</summary>" + source_list(fb.sources, course) + "</details>")
     if fb.gate:
         parts.append(gate_html(fb))
+    if getattr(fb, "unasked", ()):
+        parts.append(unasked_html(fb.unasked))
     return "".join(parts)
+
+
+def unasked_html(unasked, heading: str = "You did not ask, and it was present") -> str:
+    """Findings the student never gathered, said plainly (so no feedback seems to quote what they never heard):
+    the findings, the question that would have found them, and what the client would have said."""
+    if not unasked:
+        return ""
+    items = "".join(
+        f"<li>{esc('; '.join(label for _f, label in found))}. Had you asked <q>{esc(q)}</q>, the client would have "
+        f"said: <q>{esc(a)}</q></li>" for q, a, found in unasked)
+    return (f"<p><b>{esc(heading)}:</b> you could not have known these, though the feedback and the expert's "
+            f"reasoning may mention them.</p><ul>{items}</ul>")
+
+
+def safe_path_html(steps) -> str:
+    """After a choice that ended the case early: what should have happened, and what to say to the client."""
+    if not steps:
+        return ""
+    out = ['<div role="region" aria-label="The safe path"><p><b>The safe path: what should have happened</b> '
+           "(the case ended before you reached these steps, or you left the expert's path here):</p><ol>"]
+    for kind, prompt, expert in steps:
+        label = "What to say to the client" if kind == "referral" else KIND_TEXT.get(kind, kind)
+        said = "".join(
+            f"<li>{speech(text) if kind == 'referral' else inline(text)}<br><i>{inline(fb)}</i></li>"
+            for text, fb in expert)
+        out.append(f"<li><b>{esc(label)}</b> ({inline(prompt)})<ul>{said}</ul></li>")
+    out.append("</ol></div>")
+    return "".join(out)
 
 
 def _pts(x: float) -> str:
@@ -94,16 +124,17 @@ def points_line(fb) -> str:
 
 
 def score_so_far(session) -> str:
-    """"Score so far" with what made it: choices, certainty and any must-ask gate penalty (all counted)."""
-    hist = session.history
-    choice = sum(r.choice_points for r in hist if r.kind != "gate")
-    certainty = sum(r.certainty_marks or 0 for r in hist if r.kind != "gate")
-    gates = sum(r.points for r in hist if r.kind == "gate")
-    parts = [f"choices {_pts(choice)}", f"certainty {_pts(certainty)}"]
-    if gates:
-        parts.append(f"must-ask gate {_pts(gates)}")
-    return (f"<p>Score so far: {esc(_pts(session.score).lstrip('+'))} of {session.max_score:g} "
-            f"({esc(', '.join(parts))})</p>")
+    """"Score so far": the score shown (never below 0), what was earned and what was lost - choices, certainty
+    and any must-ask gate penalty, each counted at once (the same words as the debrief's score)."""
+    return f"<p>Score so far: {esc(session.score_detail().text())}</p>"
+
+
+def losses_html(score) -> str:
+    """Where the points were lost, each choice named (the debrief)."""
+    if not score.losses:
+        return ""
+    items = "".join(f"<li>{esc(_pts(pts))}: {esc(what)}</li>" for what, pts in score.losses)
+    return f"<p>Where you lost points:</p><ul>{items}</ul>"
 
 
 def gate_html(fb) -> str:
@@ -112,12 +143,16 @@ def gate_html(fb) -> str:
     return f'<p role="alert"><b>Must-ask gate:</b> {esc(fb.gate)}{esc(cost)}</p>'
 
 
-def debrief_html(debrief, course, figure: bool = True) -> str:
-    """The debrief as HTML: score, your path beside the expert's, flags, rationale, what-ifs, figure."""
+def debrief_html(debrief, course, figure: bool = True, safe_path: bool = True) -> str:
+    """The debrief as HTML: score, your path beside the expert's, flags, rationale, what-ifs, figure.
+    ``safe_path=False`` leaves out the safe path (the case player has shown it under the last feedback)."""
     d = debrief
     out = [f'<div role="heading" aria-level="3"><b>Debrief: {esc(d.title)}</b></div>',
-           f"<p><b>Score: {d.score:g} of {d.max_score:g}</b> ({d.percent:g}%)"
-           + (" · exam mode" if d.exam_mode else "") + "</p>"]
+           f"<p><b>Score: {esc(d.score_text())}</b>" + (" · exam mode" if d.exam_mode else "") + "</p>"]
+    if d.points is not None:
+        out.append(losses_html(d.points))
+    if safe_path:
+        out.append(safe_path_html(d.safe_path))
     counts = ", ".join(f"{esc(SAFETY_TEXT[k])}: {v}" for k, v in d.safety_counts.items() if v)
     if counts:
         out.append(f"<p>Your choices by safety class: {counts}</p>")
@@ -134,6 +169,9 @@ def debrief_html(debrief, course, figure: bool = True) -> str:
         out.append(f"<p><b>Screening questions you did not ask</b> (none hid a red flag this time):</p><ul>{items}</ul>")
     else:
         out.append("<p>You asked every red-flag screening question.</p>")
+    flags = {f for f, _l in d.missed_red_flags}
+    others = tuple((q, a, tuple(x for x in found if x[0] not in flags)) for q, a, found in d.unasked)
+    out.append(unasked_html(tuple(u for u in others if u[2]), "Other findings you did not ask about"))
     rows = []
     for r in d.rows:
         yours = "<br>".join(f"{badge(c[2])} {esc(c[1])}" for c in r.chosen) if r.kind != "gate" else \
@@ -385,8 +423,11 @@ class CasePlayer(W.VBox):
     def _finish(self):
         s = self.session
         d = s.debrief()
-        self.score_html.value = f"<p><b>Finished. Score: {d.score:g} of {d.max_score:g}</b> ({d.percent:g}%)</p>"
-        html = debrief_html(d, self.course)
+        self.score_html.value = f"<p><b>Finished. Score: {esc(d.points.headline())}</b></p>"
+        shown = bool(d.safe_path) and not s.exam_mode and not self.hold_feedback
+        if shown:        # right under the choice that ended the case, before the debrief
+            self.feedback.value += feedback_html(safe_path_html(d.safe_path))
+        html = debrief_html(d, self.course, safe_path=not shown)
         if self.record and self.attempt is None:
             self.attempt = s.to_attempt()
             self.save_message = _record(self.attempt)
