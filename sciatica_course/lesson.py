@@ -115,7 +115,45 @@ def next_lesson_html(lesson_id: str, course=None) -> str:
             f"to any lesson from {link}{note}</p>")
 
 
-class LessonEnd:
+class Shown:
+    """Several things one cell shows, one after another, each as its own output (what :func:`show` returns).
+
+    Nothing wraps them: a table stays an HTML output and a widget its own view, exactly as if each had a cell of its
+    own, without a kernel round trip per cell (issue 18). ``children`` lets a walker (tests, the figure store's
+    set-up) reach every part."""
+
+    def __init__(self, *parts):
+        self.parts = tuple(p for p in parts if p is not None)
+
+    @property
+    def children(self):
+        return self.parts
+
+    def prerender(self):
+        """Draw every part's other figure states into the store (see :mod:`sciatica_course.prerender`)."""
+        for part in self.parts:
+            for f in (getattr(part, "prerender", None), getattr(part, "_repr_html_", None)):
+                if callable(f):
+                    f()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # Only where nothing calls _ipython_display_ (a plain console): one sentence, never a Python repr.
+        return {"text/plain": f"{len(self.parts)} parts of a lesson (open it in JupyterLab to see them)"}
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        for part in self.parts:
+            display(part)
+
+
+def show(*parts) -> Shown:
+    """Show a section's parts in one cell, in order: ``lesson.show(assessment.red_flag_table("aortic_aneurysm"),
+    widgets.quiz(4, 8))`` - a table, then the question on it."""
+    return Shown(*parts)
+
+
+class LessonEnd(Shown):
     """The end of a lesson as a cell shows it: the "Mark this lesson complete" widget, then the next lesson's
     link as an HTML output.
 
@@ -126,17 +164,8 @@ class LessonEnd:
     """
 
     def __init__(self, button, link: _HTML):
+        super().__init__(button, link)
         self.button, self.link = button, link
-
-    @property
-    def children(self):
-        return (self.button, self.link)
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.button)
-        display(self.link)
 
 
 def next_lesson(lesson_id: str, course=None, complete: bool = True):
@@ -151,3 +180,9 @@ def next_lesson(lesson_id: str, course=None, complete: bool = True):
 
     box = W.VBox([style_html(), complete_button(lesson_id)], classes=("sc-widget",))
     return LessonEnd(box, link)
+
+
+def end(lesson_id: str, course=None) -> Shown:
+    """A lesson's last cell: its references, the "Mark this lesson complete" button and the link to the next
+    lesson (:func:`references`, then :func:`next_lesson`)."""
+    return Shown(references(lesson_id, course), next_lesson(lesson_id, course))

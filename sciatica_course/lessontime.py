@@ -134,24 +134,30 @@ def estimate(lesson, course=None, notebooks: Path | None = None) -> LessonTime:
             continue
         if not tree.body or not isinstance(tree.body[-1], ast.Expr):
             continue   # the setup cell (imports) shows nothing
-        name, call, chained = _call(tree.body[-1].value)
-        if call is None:
-            continue
-        if name == "quiz":
-            questions += _quiz_minutes(call, course)
-        elif name == "myth_check":
-            then = [ast.literal_eval(k.value) for k in call.keywords if k.arg == "then"]
-            activities += MYTH_MIN * (len(call.args) + sum(1 if isinstance(t, str) else len(t) for t in then))
-        elif name in ACTIVITY_MIN:
-            repeat = name in seen and name not in EACH_A_NEW_ACTIVITY
-            activities += WORKED_EXAMPLE_MIN if repeat else ACTIVITY_MIN[name]
-            seen.add(name)
-        elif name.endswith("_table") or name in ("course_map", "rules_table"):
-            reading += _table_words(name, call, course) / READING_WPM
-        elif name.endswith("_figure") or name.startswith(("technique_matrix", "disc_levels")):
-            activities += FIGURE_MIN
-        else:
-            activities += CALL_MIN
+        calls = [tree.body[-1].value]
+        while calls:
+            name, call, chained = _call(calls.pop(0))
+            if call is None:
+                continue
+            if name == "show":             # lesson.show(a, b): each part as if in a cell of its own
+                calls[:0] = list(call.args)
+            elif name == "end":            # lesson.end(id): references, then the next lesson
+                activities += 2 * CALL_MIN
+            elif name == "quiz":
+                questions += _quiz_minutes(call, course)
+            elif name == "myth_check":
+                then = [ast.literal_eval(k.value) for k in call.keywords if k.arg == "then"]
+                activities += MYTH_MIN * (len(call.args) + sum(1 if isinstance(t, str) else len(t) for t in then))
+            elif name in ACTIVITY_MIN:
+                repeat = name in seen and name not in EACH_A_NEW_ACTIVITY
+                activities += WORKED_EXAMPLE_MIN if repeat else ACTIVITY_MIN[name]
+                seen.add(name)
+            elif name.endswith("_table") or name in ("course_map", "rules_table"):
+                reading += _table_words(name, call, course) / READING_WPM
+            elif name.endswith("_figure") or name.startswith(("technique_matrix", "disc_levels")):
+                activities += FIGURE_MIN
+            else:
+                activities += CALL_MIN
     return LessonTime(lesson.id, reading, questions, activities)
 
 

@@ -77,7 +77,26 @@ def test_lesson_closes_with_key_points_and_references(lesson):
         pytest.skip("reported by test_lesson_opening_matches_the_course_map")
     all_text = "\n".join(src(c) for c in cells(path))
     assert "Key points" in all_text
-    assert f'lesson.references("{lesson.id}")' in all_text
+    assert f'lesson.end("{lesson.id}")' in all_text, "a lesson ends with lesson.end(id): references, next lesson"
+
+
+@pytest.mark.parametrize("lesson", [l for l in COURSE.lessons if not l.instructor], ids=lambda l: l.id)
+def test_code_cells_have_prose_between_them(lesson):
+    """What one section shows is one cell: ``lesson.show(assessment.red_flag_table("aortic_aneurysm"),
+    widgets.quiz(4, 8))``, a table then its question; ``widgets.quiz(4, 13, 14, 15)`` for several questions;
+    ``lesson.end(id)`` for references and the next lesson. Every cell costs the student a kernel round trip on Run All
+    (about 5-9 ms: lesson 4 had 35 code cells, then 26, and missed its first-run target by that much; issue 18), and
+    two cells with no prose between read as a list someone forgot to join."""
+    path = ROOT / "notebooks" / lesson.notebook
+    if not path.is_file():
+        pytest.skip("reported by test_lesson_opening_matches_the_course_map")
+    found, prev = [], None
+    for c in cells(path):
+        if c["cell_type"] == "code" and prev is not None and prev["cell_type"] == "code":
+            found.append(f"...{src(prev).strip()[:50]} / {src(c).strip()[:50]}")
+        prev = c
+    assert not found, (f"{lesson.notebook}: code cells with no prose between; show them with one call, "
+                       "lesson.show(a, b):\n" + "\n".join(found))
 
 
 def shown_call(cell) -> str | None:

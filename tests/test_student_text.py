@@ -161,23 +161,23 @@ def widget_texts(obj, out, seen=None) -> list:
             widget_texts(child, out, seen)
     elif hasattr(obj, "_repr_html_"):
         out.append(obj._repr_html_() or "")
+    elif hasattr(obj, "_ipython_display_"):   # lesson.show(...) / the lesson's end: each part is shown
+        for child in obj.children:
+            widget_texts(child, out, seen)
     return out  # anything else is a raw repr: the browser suite fails on those
 
 
 def lesson_widget_texts(lesson) -> list:
     """Build a lesson's widgets without a browser: run its code cells in order and collect what they show."""
+    import ast
+
     ns, out = {}, []
     for src in code_cells(lesson):
-        lines = src.strip().splitlines()
-        if not lines:
-            continue
-        exec(compile("\n".join(lines[:-1]), lesson.notebook, "exec"), ns)
-        try:
-            value = eval(compile(lines[-1], lesson.notebook, "eval"), ns)
-        except SyntaxError:
-            exec(compile(lines[-1], lesson.notebook, "exec"), ns)
-            value = None
-        widget_texts(value, out)
+        tree = ast.parse(src)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, lesson.notebook, "exec"), ns)
+        if last is not None:
+            widget_texts(eval(compile(ast.Expression(last.value), lesson.notebook, "eval"), ns), out)
     return out
 
 
