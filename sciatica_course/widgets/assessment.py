@@ -74,7 +74,7 @@ def _result_html(findings: dict, course, empty_note: str = "") -> str:
             f"<p><b>Where:</b> {esc(ref.where)}<br><b>When:</b> {esc(ref.timeframe)}</p>"
             f"<p><b>What to say:</b> {inline(ref.say)}</p><p><b>What to do:</b> {inline(ref.do)}</p>")
     if s.reasons:
-        items = "".join(f"<li>{inline(r.text)} <small>{cite(r.sources)}</small></li>" for r in s.reasons)
+        items = "".join(f"<li>{inline(r.text)} <small>{cite(r.sources, course)}</small></li>" for r in s.reasons)
         parts.append(f"<p><b>Why</b> (every rule that applies, most urgent first):</p><ul>{items}</ul>")
     elif empty_note:
         parts.append(f"<p>{esc(empty_note)}</p>")
@@ -118,7 +118,7 @@ def red_flag_table(*flag_ids: str, course=None) -> HTMLBlock:
             f"<tr><td style='text-align:left;vertical-align:top'>{esc(describe(r.when, course))}</td>"
             f"<td style='text-align:left;vertical-align:top'>{urgency_badge(r.urgency)}</td>"
             f"<td style='text-align:left;vertical-align:top'>{esc(r.referral.where)}<br><small>{esc(r.referral.timeframe)}</small></td>"
-            f"<td style='text-align:left;vertical-align:top'><small>{cite(r.sources)}</small></td></tr>"
+            f"<td style='text-align:left;vertical-align:top'><small>{cite(r.sources, course)}</small></td></tr>"
             for r in rf.rules)
         why = f"<p><b>Why ask:</b> {inline(rf.why_ask)}</p>" if rf.why_ask else ""
         blocks.append(
@@ -138,7 +138,7 @@ def rules_table(course=None) -> HTMLBlock:
 
     course = _course(course)
     rows = [[esc(r["condition"]), esc(r["when"]), urgency_badge(r["urgency"]), esc(r["where"]),
-             f"<small>{cite(r['sources'])}</small>"] for r in rules_in_force(course)]
+             f"<small>{cite(r['sources'], course)}</small>"] for r in rules_in_force(course)]
     return _table("The red-flag rules in force", ["Condition", "When", "Urgency", "Where",
                                                                         "Sources"], rows)
 
@@ -151,7 +151,7 @@ def special_test_table(test_id: str | None = None, course=None) -> HTMLBlock:
         if test_id is not None and t.id != test_id:
             continue
         rows.append([f"<b>{esc(t.name)}</b><br><small>{inline(t.purpose)}</small>", inline(t.procedure),
-                     inline(t.positive), inline(t.caveat) + f" <small>{cite(t.sources)}</small>"])
+                     inline(t.positive), inline(t.caveat) + f" <small>{cite(t.sources, course)}</small>"])
     if not rows:
         raise KeyError(f"no special test {test_id!r}; tests: {', '.join(course.special_tests.ids)}")
     note = ("<p><i>Scope: massage therapists do not diagnose; these tests are here so you understand what other "
@@ -173,7 +173,7 @@ def accuracy_table(test_id: str | None = None, course=None) -> HTMLBlock:
         lrs = "—" if not a.usable else f"LR+ {a.lr_pos:.2f} / LR− {a.lr_neg:.2f}"
         rows.append([f"{esc(a.test_name)}<br><small>{esc(a.short)}</small>", f"{esc(a.population)}<br><small>reference: {esc(a.reference_standard)}</small>",
                      f"{a.sensitivity:.2f}", spec, esc(lrs),
-                     f"<small>{esc(a.note or '')} {cite([a.study])}</small>"])
+                     f"<small>{esc(a.note or '')} {cite([a.study], course)}</small>"])
     table = _table("Reported accuracy: the same test in different populations",
                    ["Test", "Population", "Sensitivity", "Specificity", "Likelihood ratios", "Notes"], rows)
     return HTMLBlock(table.html + sources_block([a.study for a in accuracy_rows(course, test_id)], course))
@@ -254,7 +254,7 @@ class IntakeConversation(W.VBox):
             x = self._question(qid)
             items.append(f"<li><b>You:</b> {inline(x.ask)}<br><b>{esc(self.client.name.split(',')[0])}:</b> "
                          f"{inline(x.answer)}<br><i>What this changes:</i> {inline(x.changes)} "
-                         f"<small>{cite(x.sources)}</small></li>")
+                         f"<small>{cite(x.sources, self.course)}</small></li>")
         # the full references of every source cited above (a short label may cut a long title with "…")
         keys = [k for qid in self.asked for k in self._question(qid).sources]
         self.transcript.value = feedback_html(f"<ol>{''.join(items)}</ol>" + sources_block(keys, self.course))
@@ -291,7 +291,7 @@ class IntakeConversation(W.VBox):
         from ..reasoning.findings import findings_dict
         for q in self.client.questions:
             all_findings.update(findings_dict(q.findings, self.course))
-        html = (head + f"<p><b>Tutor's summary:</b> {inline(self.client.summary)} <small>{cite(self.client.sources)}</small></p>"
+        html = (head + f"<p><b>Tutor's summary:</b> {inline(self.client.summary)} <small>{cite(self.client.sources, self.course)}</small></p>"
                 + sources_block(self.client.sources, self.course)
                 + "<p><b>The screening with every answer known:</b></p>" + _result_html(all_findings, self.course))
         self.summary.value = feedback_html(html)
@@ -575,7 +575,7 @@ class TriagePractice(W.VBox):
         point = f"<p><i>Teaching point:</i> {inline(v.teaching_point)}</p>" if v.teaching_point else ""
         self.feedback.value = feedback_html(
             f"<p>{verdict} {inline(without_verdict(fb))}</p><p>The answer: {urgency_badge(v.expected)} {inline(v.explanation)} "
-            f"<small>{cite(v.sources)}</small></p>{point}")
+            f"<small>{cite(v.sources, self.course)}</small></p>{point}")
         if first and self.record:
             msg = _record_answer(item_id=f"triage_{v.id}", option_id=urgency, correct=right, confidence=None,
                                  seconds=round(time.monotonic() - self._shown_at, 1), lesson="red_flags_and_referral",
