@@ -44,9 +44,11 @@ def course_map_markdown(course=None) -> str:
             continue
         objs = "<br>".join("• " + o.replace("|", "\\|") for o in l.objectives)
         rows.append(f"| {l.number} | [{l.title}](notebooks/{l.notebook}) | {objs} | {l.minutes} min |")
+    from .text import duration
+
     total = sum(l.minutes for l in lessons if not l.instructor)
     return ("## Course map\n\n" + "\n".join(rows) +
-            f"\n\nAbout {total // 60} h {total % 60} min in all. Generated from `data/lessons.yaml` "
+            f"\n\nAbout {duration(total)} in all. Generated from `data/lessons.yaml` "
             "(`python -m sciatica_course.devtools readme`).\n")
 
 
@@ -66,13 +68,14 @@ def main(argv=None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "minutes":
         from .lessontime import course_times, write_times
+        from .text import duration
 
         total = 0
         for lesson_id, t in course_times().items():
             total += t.total
             print(f"{lesson_id:24} reading {t.reading:5.1f}  questions {t.questions:5.1f}  activities "
                   f"{t.activities:5.1f}  -> {t.total} min")
-        print(f"in all: {total} min ({total // 60} h {total % 60} min)")
+        print(f"in all: {total} min ({duration(total)})")
         if "--write" in args:
             for line in write_times():
                 print("updated", line)

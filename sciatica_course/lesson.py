@@ -13,7 +13,7 @@ which JupyterLab still opens in a tab without reloading the page.
 from __future__ import annotations
 
 from .text import HTMLBlock as _HTML
-from .text import esc, source_list
+from .text import duration, esc, source_list
 
 # The link's click handler (an ``onclick`` attribute: JupyterLab keeps it in trusted HTML outputs and its sanitizer
 # drops it from untrusted ones). ``this`` is the link; ``data-sc-lesson`` the lesson's file name relative to the
@@ -60,7 +60,7 @@ def course_map(course=None) -> _HTML:
     total = sum(l.minutes for l in course.lessons if not l.instructor)
     return _HTML(f"<p>{esc(course_summary(course))}</p>"
                  "<table><caption>The course map: lessons, what you will be able to do, and time "
-                 f"(about {total // 60} h {total % 60} min in all)</caption>"
+                 f"(about {duration(total)} in all)</caption>"
                  "<thead><tr><th scope='col'>#</th><th scope='col'>Lesson</th><th scope='col'>Objectives</th>"
                  "<th scope='col'>Time</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 

@@ -146,8 +146,12 @@ def estimate(lesson, course=None, notebooks: Path | None = None) -> LessonTime:
             elif name == "quiz":
                 questions += _quiz_minutes(call, course)
             elif name == "myth_check":
-                then = [ast.literal_eval(k.value) for k in call.keywords if k.arg == "then"]
-                activities += MYTH_MIN * (len(call.args) + sum(1 if isinstance(t, str) else len(t) for t in then))
+                kw = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg in ("lesson", "topic", "then")}
+                then = kw.get("then", ())
+                chosen = len(call.args) if call.args else sum(   # myth_check(lesson=..., topic=...): the claims it picks
+                    1 for c in course.claims if kw.get("lesson", c.lesson) == c.lesson
+                    and kw.get("topic", c.topic) == c.topic) if ("lesson" in kw or "topic" in kw) else 0
+                activities += MYTH_MIN * (chosen + (1 if isinstance(then, str) else len(then)))
             elif name in ACTIVITY_MIN:
                 repeat = name in seen and name not in EACH_A_NEW_ACTIVITY
                 activities += WORKED_EXAMPLE_MIN if repeat else ACTIVITY_MIN[name]

@@ -296,3 +296,9 @@ def html_table(caption: str, head, rows) -> HTMLBlock:
                    + "</tr>" for r in rows)
     return HTMLBlock(f"<table><caption>{esc(caption)}</caption><thead><tr>{th}</tr></thead>"
                      f"<tbody>{body}</tbody></table>")
+
+
+def duration(minutes: int) -> str:
+    """``540`` -> "9 h", ``535`` -> "8 h 55 min", ``45`` -> "45 min"."""
+    h, m = divmod(int(minutes), 60)
+    return " ".join(p for p in (f"{h} h" if h else "", f"{m} min" if m or not h else "") if p)

@@ -79,3 +79,24 @@ def test_one_call_for_several_items_counts_every_item(tmp_path):
     assert together.questions == pytest.approx(apart.questions) and together.questions > 3
     claims = _notebook(tmp_path, 'claims.myth_check("selfcare_tennis_ball", then=("prognosis_permanent_damage",))')
     assert claims.activities == pytest.approx(2 * MYTH_MIN)
+
+
+def test_durations_read_as_a_person_says_them():
+    from sciatica_course.text import duration
+
+    assert [duration(m) for m in (540, 535, 45, 60, 0)] == ["9 h", "8 h 55 min", "45 min", "1 h", "0 min"]
+
+
+def test_a_myth_check_by_lesson_and_topic_counts_its_claims():
+    """``myth_check(lesson=..., topic=...)`` picks its claims from the data; the model counted none of them (lesson 1
+    was about 9 minutes under)."""
+    import ast
+
+    from sciatica_course import lessontime
+
+    mine = [c for c in COURSE.claims if c.lesson == "sciatic_nerve_path" and c.topic == "anatomy"]
+    assert mine
+    t = lessontime.estimate(COURSE.lessons["sciatic_nerve_path"], COURSE)
+    nb_calls = ast.parse('claims.myth_check(lesson="sciatic_nerve_path", topic="anatomy")').body[0].value
+    assert lessontime._call(nb_calls)[0] == "myth_check"
+    assert t.activities >= lessontime.MYTH_MIN * (len(mine) + 1)
