@@ -266,15 +266,23 @@ class QueueEntry:
     retrievability: Optional[float] = None
     safety: Optional[str] = None          # "unsafe" | "critical" when reason is "unsafe"
     confident: bool = False               # that unsafe answer was given as Fairly sure or Certain
+    chosen: Optional[str] = None          # the text of the option chosen in that unsafe answer
+    answered_at: Optional[str] = None     # when (ISO 8601)
 
     def explain(self, now=None) -> str:
-        """Why this question is in the session, in a sentence."""
+        """Why this question is in the session, in a sentence. An unsafe answer is named with its option and day:
+        the store keeps the first answer each time a question is shown (a second press, after the feedback has
+        shown the right one, is not recall), so "your last answer" would point at an answer the student has
+        since changed on screen."""
         topic = _label_topic(self.topic)
         if self.reason == "unsafe":
             how = "dangerous" if self.safety == "critical" else "unsafe"
             sure = " and you were sure of it" if self.confident else ""
-            return (f"Your last answer to this question would have been {how} for the client{sure}: answer it "
-                    f"again, safely, before anything else. Topic: {topic}.")
+            when = f" (on {_time(self.answered_at).astimezone():%d %b %Y})" if self.answered_at else ""
+            what = f", \u201c{self.chosen}\u201d," if self.chosen else ""
+            return (f"When you last met this question{when}, your first answer{what} would have been {how} for the "
+                    f"client{sure}. Only a first answer counts (changing it after reading the feedback does not): "
+                    f"answer it again, safely, before anything else. Topic: {topic}.")
         if self.reason == "due":
             days = (_now(now) - self.due).days if self.due else 0
             when = "today" if days < 1 else f"{days} day{'s' if days != 1 else ''} ago"
@@ -302,8 +310,10 @@ def revision_queue(course=None, store=None, now=None, limit: int = 10, answers=N
     queue = []
     for u in unsafe_answers(course, answers=answers)[:limit]:
         st = states.get(u.item_id)
+        opt = next((o.text for o in items[u.item_id].options if o.id == u.option_id), None)
         queue.append(QueueEntry(u.item_id, "unsafe", items[u.item_id].topic, items[u.item_id].lesson,
-                                st.due if st else None, st.retrievability if st else None, u.safety, u.confident))
+                                st.due if st else None, st.retrievability if st else None, u.safety, u.confident,
+                                opt, u.at))
     taken = {e.item_id for e in queue}
     due = sorted((s for s in states.values() if s.item_id in items and s.item_id not in taken and s.is_due(now)),
                  key=lambda s: (s.retrievability, s.due))

@@ -196,7 +196,7 @@ def test_an_unfinished_session_carries_on_after_a_restart(home, fake):
     s.answer(_correct(s.current))             # answered, Next not pressed yet: then the kernel restarts
     again = rw.revision_session(fake, limit=3)   # a fresh kernel builds the widget again
     assert [e.item_id for e in again.queue] == ids and again.index == 2
-    assert "Question 3 of 3" in again.reason.value and "carried on" in again.header.value
+    assert "Question 3 of 3." in again.current.stem.value and "carried on" in again.header.value
     assert again.current.answer is None and again.current.feedback.value == ""
     assert again.results == [(ids[0], False), (ids[1], True)]
     assert again.restart_button.layout.display is None    # a new session is one press away

@@ -165,7 +165,7 @@ class Quiz(W.VBox):
     _sc_classes = ("sc-widget", "sc-quiz")
 
     def __init__(self, item, course=None, confidence: bool = True, record: bool = True,
-                 on_answer: Callable | None = None, number: int | None = None, order_key: Optional[str] = None):
+                 on_answer: Callable | None = None, number: int | str | None = None, order_key: Optional[str] = None):
         self.item = item
         self.course = course
         self.options = option_order(item, order_key)
@@ -229,6 +229,9 @@ class Quiz(W.VBox):
                 topic=self.item.topic, domain=self.item.mblex_domain)
             if self.save_message:
                 self.feedback.value += f"<p><i>{esc(self.save_message)}</i></p>"
+        elif not first and self.record:    # revision names this first answer: say so where the student changes it
+            self.feedback.value += ("<p><i>Your first answer is the one kept for revision: changing it after reading "
+                                    "the feedback does not count.</i></p>")
         if self.on_answer is not None:
             self.on_answer(self, option_id, chosen.correct, conf)
         return chosen.correct

@@ -101,7 +101,8 @@ class RevisionSession(W.VBox):
         if self.queue and not self.finished:
             state = json.dumps({"started": self._started.isoformat(), "index": self.index,
                                 "answered": bool(self.current is not None and self.current.answer is not None),
-                                "queue": [[e.item_id, e.reason, e.safety, e.confident] for e in self.queue],
+                                "queue": [[e.item_id, e.reason, e.safety, e.confident, e.chosen, e.answered_at]
+                                          for e in self.queue],
                                 "results": [[i, c] for i, c in self.results]})
         try:
             progress.default_store().set_setting(self.STATE_KEY, state)
@@ -122,12 +123,13 @@ class RevisionSession(W.VBox):
         if not state or (self._clock() - started).total_seconds() > self.RESUME_HOURS * 3600:
             return False
         queue = []
-        for item_id, reason, safety, confident in state.get("queue", []):
+        for item_id, reason, safety, confident, *more in state.get("queue", []):
             item = self.course.quizzes.get(item_id)
             if item is None:
                 return False          # the course changed under the session: start a new one
+            chosen, at = (list(more) + [None, None])[:2]
             queue.append(QueueEntry(item_id, reason, item.topic, item.lesson, safety=safety,
-                                    confident=bool(confident)))
+                                    confident=bool(confident), chosen=chosen, answered_at=at))
         index = int(state.get("index", 0)) + (1 if state.get("answered") else 0)
         if not queue or index >= len(queue):
             return False
@@ -160,7 +162,7 @@ class RevisionSession(W.VBox):
             return
         parts = []
         if counts["unsafe"]:
-            parts.append(f"{counts['unsafe']} you last answered unsafely")
+            parts.append(f"{counts['unsafe']} where your first answer last time was unsafe")
         if counts["due"]:
             parts.append(f"{counts['due']} due for review")
         if counts["weak_topic"]:
@@ -170,8 +172,9 @@ class RevisionSession(W.VBox):
         lead = ("" if counts["due"] or counts["unsafe"] else
                 "<p>Nothing is due for review right now, so this session starts with your weakest topics.</p>")
         if counts["unsafe"]:
-            lead += ("<p>It starts with the questions where your last answer would have put a client at risk: "
-                     "like a case with a critical choice, they come back until you answer them safely.</p>")
+            lead += ("<p>It starts with the questions where your first answer, the last time you met them, would "
+                     "have put a client at risk: like a case with a critical choice, they come back until you answer "
+                     "them safely first time.</p>")
         self.header.value = (_notice_html() + f"<div role='heading' aria-level='3'><b>Revision session: "
                              f"{len(self.queue)} question{'s' if len(self.queue) != 1 else ''}</b> "
                              f"({esc(', '.join(parts))}).</div>{lead}")
@@ -181,9 +184,10 @@ class RevisionSession(W.VBox):
     def _show(self):
         entry = self.queue[self.index]
         item = self.course.quizzes[entry.item_id]
-        self.current = Quiz(item, course=self.course, number=self.index + 1, on_answer=self._answered)
-        self.reason.value = (f"<p><i>Question {self.index + 1} of {len(self.queue)}.</i> "
-                             f"{esc(entry.explain(self._now))}</p>")
+        # the number once, in the question's own heading ("Question 2 of 8."), the reason under it in the line above
+        self.current = Quiz(item, course=self.course, number=f"{self.index + 1} of {len(self.queue)}",
+                            on_answer=self._answered)
+        self.reason.value = f"<p><i>{esc(entry.explain(self._now))}</i></p>"
         self.holder.children = [self.current]
         self.next_button.disabled = True
         self.next_button.description = "Next question" if self.index + 1 < len(self.queue) else "Finish session"
@@ -373,8 +377,10 @@ def unsafe_answers_html(rows, course) -> str:
         return ""
     return feedback_html(
         "<div role='heading' aria-level='4'><b>Unsafe answers to revisit first</b></div>"
-        f"<p>Your last answer to {_n(len(items), 'question')} would have put a client at risk. They come first in "
-        f"every revision session until you answer them safely.</p><ul>{''.join(items)}</ul>", role="alert")
+        f"<p>The last time you met {'this question' if len(items) == 1 else f'these {len(items)} questions'}, your "
+        "first answer would have put a client at risk (only a first answer counts: changing it after reading the "
+        "feedback does not). They come first in every revision session until you answer them safely first time."
+        f"</p><ul>{''.join(items)}</ul>", role="alert")
 
 
 def dashboard(course=None, now=None) -> Dashboard:
