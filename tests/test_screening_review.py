@@ -72,19 +72,26 @@ def test_cancer_script_is_honest():
 
 
 # ---- destinations by population -------------------------------------------------------------------------
-AMBULANCE = {"systemically_unwell", "aneurysm_rupture_suspected", "acute_limb_ischaemia"}
+AMBULANCE = {"systemically_unwell", "aneurysm_rupture_suspected", "acute_limb_ischaemia", "pregnancy_faint_sudden_pain",
+             "pregnancy_faint"}   # pregnancy_faint: her left side, maternity triage now, 999 if she does not recover
 # injuries keep the Emergency Department in pregnancy (RF-05, RF-09: scans and a trauma team)
 INJURY_ED = {"major_trauma", "anticoagulant_head_injury", "trauma_with_weakness"}
 
 
 def test_pregnancy_sends_every_urgent_or_emergency_referral_to_maternity_triage():
-    for f in (dict(foot_drop=True), dict(dvt_signs=True), dict(saddle_anaesthesia=True), dict(fever=True),
-              dict(multi_root_weakness=True), dict(cancer_history=True), dict(minor_trauma=True, anticoagulants=True)):
+    for f in (dict(foot_drop=True), dict(dvt_signs=True), dict(fever=True), dict(cancer_history=True),
+              dict(minor_trauma=True, anticoagulants=True)):
         r = rec(pregnancy_weeks=24, **f)
         assert r.urgency in ("urgent", "emergency")
         for ref in r.referrals:
             if ref.urgency in ("urgent", "emergency"):
                 assert "aternity" in ref.where, (f, ref.rule, ref.where)
+    # a spinal or neurological emergency keeps ONE destination, the Emergency Department, and she tells them she is
+    # pregnant (RF-10 "or the Emergency Department"; RF-01 / RF-02a: emergency MRI and a spinal surgeon)
+    for f in (dict(saddle_anaesthesia=True), dict(multi_root_weakness=True)):
+        ref = rec(pregnancy_weeks=24, **f).referral
+        assert "Emergency Department" in ref.where and "aternity" not in ref.where, (f, ref.where)
+        assert "pregnant" in ref.say and "ring the maternity unit" not in ref.say, (f, ref.say)
     # where minutes count the ambulance stays the destination, and the caller mentions the pregnancy
     for f in (dict(cold_pale_foot=True), dict(feels_faint_or_clammy=True),
               dict(sudden_severe_back_pain=True, pulsating_abdomen=True)):
@@ -113,7 +120,8 @@ def test_routes_follow_the_population_and_never_change_urgency(f):
     for ref in r.referrals:
         if f.get("pregnancy_weeks") and ref.urgency in ("urgent", "emergency"):
             assert ("aternity" in ref.where or (ref.rule in AMBULANCE and "999" in ref.where)
-                    or (ref.rule in INJURY_ED and "Emergency Department" in ref.where and "pregnan" in ref.do))
+                    or (ref.rule in INJURY_ED and "Emergency Department" in ref.where and "pregnan" in ref.do)
+                    or (ref.urgency == "emergency" and "Emergency Department" in ref.where and "pregnant" in ref.say))
         if f.get("foot_drop"):
             assert "drive" in ref.do
     bare = {k: v for k, v in f.items() if k not in ("pregnancy_weeks",)}
@@ -428,7 +436,7 @@ def test_pregnancy_rules_are_asked_in_the_screening_widget_and_routed():
     assert {"pregnancy_weeks", "minor_trauma", "sudden_severe_back_pain"} <= controls
     routes = {route.id: route for route in COURSE.referral_routes}
     assert {"pregnancy_sudden_severe_pain", "pregnancy_fall_from_20_weeks"} <= set(
-        routes["pregnancy_maternity_emergency"].except_rules)
+        routes["pregnancy_emergency_say_pregnant"].except_rules)
     assert "pregnancy_fall_before_20_weeks" in routes["pregnancy_maternity_urgent"].except_rules
     flag = next(rf for rf in COURSE.red_flags if rf.id == "pregnancy_warning")
     questions = " ".join(flag.screening_questions).lower()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal, Optional, Union
 
-from .core import Doc, FactId, FindingId, Id, MinLen, Range, SourceKey, SourceKeys, TechniqueId, Text
+from .core import Doc, FactId, FindingId, Id, MinLen, Range, Ref, SourceKey, SourceKeys, TechniqueId, Text
 
 Position = Literal["prone", "side_lying", "semi_reclined", "supine"]
 Urgency = Literal["emergency", "urgent", "routine"]
@@ -171,6 +171,10 @@ class Contraindication:
     urgency: Optional[Urgency] = None
     referral: Optional[Referral] = None
     fact_ids: tuple[FactId, ...] = ()
+    excluded_self_care: Annotated[
+        tuple[Annotated[str, Ref("stretches"), Doc("A stretch id of data/stretches.yaml.")], ...],
+        Doc("Self-care stretches or movements not suggested while this applies (e.g. pressure on an excluded area, "
+            "an excluded position); the reason shown is this record's name and why.")] = ()
 
     def check(self):
         if self.category == "systemic" and self.action != "postpone_and_refer":

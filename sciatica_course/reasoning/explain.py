@@ -180,8 +180,12 @@ def explain(rec, course=None) -> Explanation:
         add("Self-care", f"Scope: {c}", ["clinical_facts_sheet"])
     left = [s for s in course.stretches if s.id not in rec.self_care]
     if left:
-        add("Self-care", "Not suggested today: " + "; ".join(f"{s.name} ({s.why_not_otherwise})" for s in left),
-            [k for s in left for k in s.sources])
+        from .treatment import self_care_exclusions
+
+        ruled_out = self_care_exclusions(cis_today, course.stretches)  # a caution's reason, not the irritability one, when it decides
+        add("Self-care", "Not suggested today: " + "; ".join(
+            f"{s.name} ({' '.join(ruled_out[s.id]) if s.id in ruled_out else s.why_not_otherwise})" for s in left),
+            [k for s in left for k in s.sources] + [k for c in cis_today if c.excluded_self_care or c.positions_excluded for k in c.sources])
     add("Evidence", "Massage has short-term benefit at best in non-specific low back pain, with low-quality "
         "evidence; NICE advises manual therapy only within a package that includes exercise, and no trial "
         "establishes massage for radicular sciatica.", ["furlan_2015", "nice_ng59", "no_rct_massage_radicular"])

@@ -119,6 +119,20 @@ def areas_today(cis) -> tuple:
     return tuple(sorted(out, key=lambda a: a.action != "avoid"))
 
 
+def self_care_exclusions(cis, stretches=()) -> dict:
+    """Stretch id -> the reasons (``name: why``) of the contraindications in force that leave it out, whatever
+    the irritability: named in ``excluded_self_care`` (e.g. pressure on the inner thighs in pregnancy), or done in
+    a position they exclude (``positions_excluded``; give ``stretches`` for that)."""
+    out: dict = {}
+    for c in cis:
+        for sid in getattr(c, "excluded_self_care", ()):
+            out.setdefault(sid, []).append(f"{c.name}: {c.why}")
+        for s in stretches:
+            if s.position is not None and s.position in c.positions_excluded and s.id not in c.excluded_self_care:
+                out.setdefault(s.id, []).append(f"{c.name}: {c.why}")
+    return out
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
@@ -296,8 +310,9 @@ def plan(findings: dict, screen, course) -> Plan:
     # -- stop rules and self-care
     stops = tuple(r.id for r in stop_rule_records(course) if r.when is None or condition_holds(r.when, findings))
     care = []
+    excluded_care = self_care_exclusions(cis, course.stretches)
     for s in course.stretches:
-        if irr.level not in s.suits:
+        if irr.level not in s.suits or s.id in excluded_care:
             continue
         if cap_stretching and s.kind == "stretch":
             continue
@@ -322,5 +337,5 @@ def plan(findings: dict, screen, course) -> Plan:
     )
 
 
-__all__ = ["plan", "Plan", "DoseLimits", "dose_limits", "limited_dosage", "areas_today", "classify", "classify_irritability", "IrritabilityResult", "condition_holds",
+__all__ = ["plan", "Plan", "DoseLimits", "dose_limits", "limited_dosage", "areas_today", "self_care_exclusions", "classify", "classify_irritability", "IrritabilityResult", "condition_holds",
            "applicable_contraindications", "level_rule", "indicators", "stop_rule_records", "LEVELS"]

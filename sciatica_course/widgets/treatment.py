@@ -784,11 +784,20 @@ class SelfCareChooser(W.VBox):
         self.out.value = feedback_html(
             f"<p><b>Suits {esc(lv)} irritability:</b></p><ul>" +
             "".join(f"<li>✓ <b>{esc(s.name)}</b> - {inline(s.how)}"
-                    f"{' <i>(tensions the nerve: keep it gentle)</i>' if s.neural_tension else ''}</li>" for s in ok) +
+                    f"{' <i>(tensions the nerve: keep it gentle)</i>' if s.neural_tension else ''}"
+                    f"{self._left_out_by(s)}</li>" for s in ok) +
             f"</ul><p><b>Not at {esc(lv)} irritability:</b></p><ul>" +
             "".join(f"<li>✗ <b>{esc(s.name)}</b> - {inline(s.why_not_otherwise)}</li>" for s in no) + "</ul>" +
             "".join(f"<p><i>Scope: {inline(c)}</i></p>" for c in dict.fromkeys(s.caution for s in ok if s.caution)))
         return ok
+
+    def _left_out_by(self, stretch) -> str:
+        """The cautions that leave this stretch out whatever the irritability (its position excluded, or named in a
+        contraindication's excluded_self_care): e.g. the butterfly stretch in pregnancy."""
+        names = [c.name for c in self.course.contraindications
+                 if stretch.id in getattr(c, "excluded_self_care", ())
+                 or (stretch.position is not None and stretch.position in c.positions_excluded)]
+        return f" <b>Not with:</b> {esc('; '.join(names))}." if names else ""
 
 
 def self_care_chooser(course=None) -> SelfCareChooser:
