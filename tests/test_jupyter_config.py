@@ -59,7 +59,8 @@ def test_server_config_exposes_the_app_for_the_next_link():
     from jupyterlab.labapp import LabApp
 
     config = json.loads((config_dir() / "jupyter_server_config.json").read_text())
-    assert config == {"LabApp": {"expose_app_in_browser": True}}
+    assert config["LabApp"] == {"expose_app_in_browser": True}
+    assert set(config) <= {"LabApp", "ServerApp"}     # ServerApp: the contents manager (tests/test_ux_fixes_2_lab.py)
     trait = LabApp.class_traits()["expose_app_in_browser"]
     assert trait.metadata.get("config") and trait.default() is False   # ours is what switches it on
     pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()

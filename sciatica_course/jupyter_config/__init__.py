@@ -13,6 +13,8 @@ suite do) and:
   already run any script in the page, so this opens nothing new to them;
 - JupyterLab does not ask "Would you like to get notified about official Jupyter news?" on a student's first start
   (nor fetch news or check for updates).
+- a lesson opens without the "unsaved changes" dot: the server hands JupyterLab each notebook with the
+  ``language_info`` its kernel will report, so opening changes nothing (``contents.py``).
 
 Lessons left open are handled by the server's idle-kernel culling (sciatica_course/commands/lab.py CULL_ARGS).
 """
