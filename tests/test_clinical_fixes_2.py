@@ -190,3 +190,57 @@ def test_the_self_care_chooser_says_which_stretches_pregnancy_leaves_out():
     assert "Not with:" in item and "Pregnancy" in item
     item = next(li for li in html.split("<li>") if "Single knee to chest" in li)
     assert "Pregnancy from about 20 weeks" in item
+
+
+# ---- 3. grading "no referral" for an urgent or emergency picture (CASE-01) ------------------------------------
+# a correct answer that names an urgent or emergency destination marks a triage item
+REFERRAL_WORDS = re.compile(r"Emergency Department|\b999\b|ambulance|same[- ]day|maternity|oncology|\burgent\b|"
+                            r"\bemergency\b|medical (assessment|opinion)", re.I)
+# an option that treats, waits or reassures instead of referring
+NO_REFERRAL_WORDS = re.compile(r"^no referral|\b(treat|massage|stretch|strengthen|reassure|rest at home|see if it|"
+                               r"see how it goes|review it in|come back|wait)\w*", re.I)
+ORDER = ("none", "routine", "urgent", "emergency")
+
+
+def _triage_items():
+    return [q for q in COURSE.quizzes if q.requires in ("urgent", "emergency")]
+
+
+def test_every_quiz_item_whose_answer_is_an_urgent_or_emergency_referral_says_so():
+    for q in COURSE.quizzes:
+        correct = next(o for o in q.options if o.correct)
+        if REFERRAL_WORDS.search(correct.text):
+            assert q.requires is not None, (q.id, correct.text)
+    assert len(_triage_items()) >= 15
+
+
+def test_no_referral_for_an_urgent_or_emergency_picture_is_always_critical():
+    # CASE-01: critical = treating (or continuing) when the findings require an urgent or emergency referral, or any
+    # referral slower than an emergency when one is required; a routine referral when urgent is required is unsafe
+    graded = 0
+    for q in _triage_items():
+        for o in q.options:
+            if o.correct:
+                assert o.refers is not None and ORDER.index(o.refers) >= ORDER.index(q.requires), (q.id, o.id)
+                continue
+            if NO_REFERRAL_WORDS.search(o.text):
+                assert o.refers is not None, (q.id, o.id, o.text)   # every treat / wait / reassure option says so
+            if o.refers is None or ORDER.index(o.refers) >= ORDER.index(q.requires):
+                continue
+            if o.refers == "none" or q.requires == "emergency":
+                assert o.safety == "critical", (q.id, o.id, o.text, o.safety)
+            else:
+                assert o.safety in ("unsafe", "critical"), (q.id, o.id, o.text, o.safety)
+            assert o.harm, (q.id, o.id)
+            graded += 1
+    assert graded >= 40
+
+
+def test_the_data_check_refuses_an_urgent_no_referral_option_graded_merely_unsafe():
+    from dataclasses import replace
+
+    q = COURSE.quizzes["rf_foot_drop"]
+    opts = tuple(replace(o, safety="unsafe") if o.refers == "none" else o for o in q.options)
+    problems = list(replace(q, options=opts).check())
+    assert any("CASE-01" in msg and "critical" in msg for _path, msg in problems), problems
+    assert not list(q.check())

@@ -51,6 +51,11 @@ class QuizOption:
     harm: Optional[Annotated[str, MinLen(1), Doc(
         "Unsafe or critical options: what could happen to the client, in a sentence the student reads "
         "after choosing it.")]] = None
+    refers: Optional[Annotated[Literal["emergency", "urgent", "routine", "none"], Doc(
+        "For an item with ``requires``: the referral this option amounts to - ``none`` when it treats, waits or "
+        "reassures without a referral. Graded as a case choice (clinical_facts.md CASE-01): ``none`` when an "
+        "urgent or emergency referral is required is critical, and so is anything slower than an emergency "
+        "when an emergency is required.")]] = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,9 @@ class QuizItem:
     sources: SourceKeys
     kind: Literal["single_choice"] = "single_choice"
     level: Literal["recall", "application"] = "recall"
+    requires: Optional[Annotated[Literal["emergency", "urgent", "routine"], Doc(
+        "A triage item: the referral the picture in the stem requires. Its options then say what they amount to "
+        "(``refers``), and their safety grades must follow the case grading (CASE-01).")]] = None
 
     @property
     def unsafe_options(self) -> tuple:
@@ -85,3 +93,27 @@ class QuizItem:
             if o.id in seen:
                 yield f"options[{i}].id", f"duplicate option id {o.id!r}"
             seen.add(o.id)
+            yield from self._grading_problems(i, o)
+
+    def _grading_problems(self, i, o):
+        """CASE-01 for a triage item: the grade an option's referral earns when the picture requires ``requires``."""
+        if o.refers is not None and self.requires is None:
+            yield f"options[{i}].refers", "refers needs the item's requires (the referral the picture requires)"
+        if self.requires is None or o.refers is None:
+            return
+        order = ("none", "routine", "urgent", "emergency")
+        need, got = order.index(self.requires), order.index(o.refers)
+        if o.correct and got < need:
+            yield f"options[{i}].refers", f"the correct option refers {o.refers}, slower than the {self.requires} required"
+        if got >= need or o.correct:
+            return
+        if self.requires == "emergency" or (o.refers == "none" and self.requires == "urgent"):
+            least = ("critical",)
+        elif self.requires == "urgent":                  # a routine referral when an urgent one is required
+            least = ("unsafe", "critical")
+        else:                                            # no referral when a routine review is called for
+            least = ("suboptimal", "unsafe", "critical")
+        if o.safety not in least:
+            what = "no referral" if o.refers == "none" else f"a {o.refers} referral"
+            yield (f"options[{i}].safety", f"{what} when the picture requires {self.requires} is graded at least "
+                   f"{least[0]} (it is {o.safety}; clinical_facts.md CASE-01)")
