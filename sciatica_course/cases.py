@@ -110,7 +110,11 @@ class Score:
 
     def text(self) -> str:
         """The headline, then what was earned and lost when anything was lost (plain text, no HTML)."""
-        out = self.headline()
+        return self.headline() + self.detail()
+
+    def detail(self) -> str:
+        """": 6 earned (choices +6), 9 lost (choices −3, certainty −6). ..." when anything was lost, else ""."""
+        out = ""
         if self.lost:
             parts = lambda ps, sign: ", ".join(f"{k} {sign}{v:g}" for k, v in ps)  # noqa: E731
             out += f": {self.earned:g} earned" + (f" ({parts(self.earned_parts, '+')})" if self.earned_parts else "")
@@ -531,7 +535,8 @@ def _finding_text(vocab, fid: str, value) -> str:
     label = spec.label if spec is not None else fid.replace("_", " ")
     if value is True:
         return label
-    unit = f" {spec.unit}" if spec is not None and spec.unit and not spec.unit.startswith("points") else ""
+    unit = spec.unit if spec is not None and spec.unit else ""
+    unit = "" if not unit or any(w in label.lower() for w in unit.split()) else f" {unit}"   # "(minutes)", "(0-10)"
     return f"{label}: {value:g}{unit}"
 
 

@@ -92,8 +92,8 @@ def safe_path_html(steps) -> str:
     """After a choice that ended the case early: what should have happened, and what to say to the client."""
     if not steps:
         return ""
-    out = ['<div role="region" aria-label="The safe path"><p><b>The safe path: what should have happened</b> '
-           "(the case ended before you reached these steps, or you left the expert's path here):</p><ol>"]
+    out = ['<div role="region" aria-label="The safe path"><p><b>The safe path: what should have happened</b>, '
+           "from the step where your path left the expert's:</p><ol>"]
     for kind, prompt, expert in steps:
         label = "What to say to the client" if kind == "referral" else KIND_TEXT.get(kind, kind)
         said = "".join(
@@ -148,7 +148,8 @@ def debrief_html(debrief, course, figure: bool = True, safe_path: bool = True) -
     ``safe_path=False`` leaves out the safe path (the case player has shown it under the last feedback)."""
     d = debrief
     out = [f'<div role="heading" aria-level="3"><b>Debrief: {esc(d.title)}</b></div>',
-           f"<p><b>Score: {esc(d.score_text())}</b>" + (" · exam mode" if d.exam_mode else "") + "</p>"]
+           f"<p><b>Score: {esc(d.points.headline() if d.points else d.score_text())}</b>"
+           f"{esc(d.points.detail()) if d.points else ''}" + (" · exam mode" if d.exam_mode else "") + "</p>"]
     if d.points is not None:
         out.append(losses_html(d.points))
     if safe_path:
