@@ -200,3 +200,13 @@ def test_asked_findings_are_not_listed_and_exam_mode_holds_the_note():
     fb = e.choose("rf_emergency")
     assert fb.held and fb.unasked == ()
     assert e.unasked()
+
+
+def test_a_measured_finding_says_its_unit_once():
+    from sciatica_course.cases import _finding_text
+
+    for fid, value in (("settle_time_minutes", 180), ("pain_score", 7), ("weeks_since_onset", 2)):
+        text = _finding_text(COURSE.findings, fid, value)
+        words = re.findall(r"[a-z]+|\(\d+-\d+\)", text.lower())
+        assert len(words) == len(set(words)), text
+    assert _finding_text(COURSE.findings, "numbness", True) == COURSE.findings["numbness"].label
