@@ -295,20 +295,24 @@ class Session:
         return tuple(out)
 
     def safe_path(self) -> tuple:
-        """The expert's steps from the first one where this path left the expert's (a critical choice that ended
-        the case before the referral, an over-referral that skipped the plan): ((kind, prompt, ((text,
-        feedback), ...)), ...). Empty while the case runs, or when the path reached the expert's end."""
+        """The expert's steps from the first decision where this path left the expert's with a choice that was not
+        safe, or that ended the case early (a critical red-flag choice that closed the case before the referral, a
+        critical referral script, an over-referral that skipped the plan): ((kind, prompt, ((text, feedback), ...)),
+        ...). Empty while the case runs, and for a path that only took another safe route."""
         if not self.finished:
             return ()
         epath = self.case.expert_path()
-        if not epath or epath[-1][0].id == self._ended_at_step:
+        if not epath:
             return ()
-        chose = {r.step_id: set(r.choice_ids) for r in self.history if r.kind != "gate"}
+        early = epath[-1][0].id != self._ended_at_step
+        taken = {r.step_id: r for r in self.history if r.kind != "gate"}
         out, left = [], False
         for step, expert in epath:
             if step.kind not in DECISION_KINDS:
                 continue
-            left = left or chose.get(step.id) != {c.id for c in expert}
+            mine = taken.get(step.id)
+            if not left and (mine is None or set(mine.choice_ids) != {c.id for c in expert}):
+                left = early or mine is None or mine.safety != "safe"
             if left:
                 out.append((step.kind, step.prompt, tuple((c.text, c.feedback) for c in expert)))
         return tuple(out)

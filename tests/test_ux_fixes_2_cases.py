@@ -135,6 +135,36 @@ def test_exam_mode_keeps_the_safe_path_for_the_debrief():
     assert "Emergency Department today - now" in debrief
 
 
+def test_a_critical_referral_script_shows_what_to_say():
+    """The referral step itself: a critical script ("a GP next week") reaches the expert's ending, and the student
+    still reads the script the expert would use."""
+    p = CasePlayer("cauda_equina", course=COURSE, record=False)
+    _gated_only(p)
+    p.choose("rf_emergency")
+    p.choose("ref_gp_next_week")
+    shown = _text(p.feedback.value)
+    assert "What to say to the client" in shown and "Stop the session. Tell her calmly" in shown
+    assert "Red-flag decision (" not in shown.split("The safe path")[1]     # the red flag was right: not repeated
+
+
+def test_another_safe_route_is_not_a_deviation():
+    """A safe choice that is not the expert's (a routine review suggested as well) reaching the expert's end shows
+    no safe path: nothing went wrong."""
+    found = 0
+    for case in COURSE.cases:
+        for step in case.steps:
+            for alt in step.choices:
+                if step.kind == "intake" or alt.expert or alt.safety != "safe":
+                    continue
+                s = engine.start(case.id, COURSE)
+                while not s.finished:
+                    s.choose([alt.id] if s.current.id == step.id else s.expert_choices())
+                if s._ended_at_step == case.expert_path()[-1][0].id:
+                    found += 1
+                    assert s.safe_path() == (), (case.id, alt.id)
+    assert found >= 3
+
+
 def test_the_expert_path_has_no_safe_path_block():
     for case_id in CASES:
         s = engine.play_expert(case_id, course=COURSE)
