@@ -17,8 +17,8 @@ Two checks, both comparing a case with ``recommend(case findings)``:
   sends the client by car when the rule says call an ambulance (RF-07a)     unsafe at least
   uses a technique that an applicable contraindication or caution excludes  critical
   (or a lying position one excludes, e.g. flat supine late in pregnancy)
-  refers routinely, or not at all, without treating, when the rules say     unsafe at least
-  urgent
+  makes no referral at all, without treating, when the rules say urgent     critical
+  refers routinely, without treating, when the rules say urgent             unsafe at least
   uses a technique the irritability level excludes                          unsafe at least
   treats without the routine review the rules call for                      suboptimal at least
   refers at the required urgency or above and treats only when the rules    safe or suboptimal
@@ -167,6 +167,9 @@ def grade_bounds(choice, step_kind: str, rec, excluded: dict) -> Optional[tuple]
             bounds.append(("unsafe", "critical", "it sends the client to emergency care their own way (by car) "
                            f"where the rules say call an ambulance (rules: {rules}): if they collapse on the way "
                            "no one can help"))
+        elif need_u == "urgent" and u == "none":
+            bounds.append(("critical", "critical", "it makes no referral where the rules give 'urgent'"
+                           + _why(rec, "red_flag") + " (as the quizzes grade it)"))
         elif need_u == "urgent" and u is not None and rank(u) < rank("urgent"):
             bounds.append(("unsafe", "critical", f"it refers with urgency {u!r} where the rules give 'urgent'"
                            + _why(rec, "red_flag")))

@@ -255,3 +255,42 @@ def test_a_contraindicated_position_is_critical_like_a_contraindicated_technique
     supine = next(c for s in case.steps for c in s.choices if c.id == "plan_supine")
     assert casecheck.grade_bounds(supine, "plan", rec, excluded)[:2] == ("critical", "critical")
     assert supine.safety == "critical" and "ritical" in supine.feedback
+
+
+def test_no_referral_at_all_for_an_urgent_picture_is_critical():
+    """Clinical review (fourth pass): "mention the foot if it is no better in a month", said to a bus driver with a
+    new foot drop, was graded unsafe. No referral for an urgent picture is critical, in cases as in the quizzes; a
+    routine referral (without treating) stays unsafe at least (CASE-01)."""
+    from types import SimpleNamespace as NS
+
+    from sciatica_course import casecheck
+
+    rec = NS(urgency="urgent", treat_today=False, reasons=(), avoided={}, irritability=None, referrals=())
+    none = NS(urgency="none", treat_today=False, techniques=())
+    routine = NS(urgency="routine", treat_today=False, techniques=())
+    assert casecheck.grade_bounds(none, "referral", rec, {})[:2] == ("critical", "critical")
+    assert casecheck.grade_bounds(routine, "referral", rec, {})[:2] == ("unsafe", "critical")
+    reassure = next(c for s in load_course().cases["new_foot_drop"].steps for c in s.choices if c.id == "ref_reassure")
+    assert reassure.safety == "critical" and reassure.urgency == "none" and reassure.feedback.startswith("Critical")
+
+
+def test_the_expert_timeframe_agrees_with_the_rules():
+    """The safe path quotes the expert's red-flag choice word for word: for a suspected DVT it read "see a doctor
+    today or within a few days" while the rule says today (review, fourth pass). Where the top referral is for
+    today, the expert's words never offer "within a few days" or "tomorrow"."""
+    from sciatica_course.reasoning import recommend
+
+    course = load_course()
+    wrong = []
+    for case in course.cases:
+        rec = recommend(case.findings_dict(), course=course)
+        ref = rec.referral
+        if ref is None or "few days" in ref.timeframe.lower() or not any(
+                w in ref.timeframe.lower() for w in ("today", "same day", "now")):
+            continue
+        for step in case.steps:
+            for c in step.choices:
+                if c.expert and step.kind in ("red_flag", "referral") and any(
+                        w in c.text.lower() for w in ("within a few days", "tomorrow", "this week")):
+                    wrong.append(f"{case.id}.{c.id}: {c.text[:90]} (rule: {ref.timeframe})")
+    assert not wrong, "\n".join(wrong)
