@@ -152,3 +152,19 @@ def test_screening_works_out_the_result_once_per_change_not_once_per_control(mon
     calls.clear()
     w.controls["foot_drop"].value = True          # a student's tick: one update
     assert len(calls) == 1
+
+
+def test_the_intake_summary_says_which_answers_the_student_never_heard():
+    """Walk-through: Maria's summary spoke of her varicose veins to a student who never asked about her legs. The
+    summary is labelled as knowing every answer, and lists each question not asked with what she would have said."""
+    w = A.IntakeConversation("maria")
+    asked = w.client.questions[0]
+    veins = next(q for q in w.client.questions if "varicose" in q.ask)
+    w.ask(asked.id)
+    html = w.finish()
+    assert "with every answer known" in html and "You did not ask, and Maria would have told you" in html
+    told = html[html.index("You did not ask"):]
+    assert A.inline(veins.ask) in told and A.inline(veins.answer) in told and A.inline(asked.ask) not in told
+    for q in w.client.questions:
+        w.ask(q.id)
+    assert "You did not ask" not in w.finish()

@@ -291,7 +291,14 @@ class IntakeConversation(W.VBox):
         from ..reasoning.findings import findings_dict
         for q in self.client.questions:
             all_findings.update(findings_dict(q.findings, self.course))
-        html = (head + f"<p><b>Tutor's summary:</b> {inline(self.client.summary)} <small>{cite(self.client.sources, self.course)}</small></p>"
+        # the summary knows every answer: say which of them the student never heard (walk-through: Maria's summary
+        # mentioned her veins to a student who had not asked about them)
+        name = esc(self.client.name.split(",")[0])
+        unasked = [q for q in self.client.questions if q.id not in self.asked and q.findings]
+        told = "".join(f"<li><b>You:</b> {inline(q.ask)}<br><b>{name}:</b> {inline(q.answer)}</li>" for q in unasked)
+        told = (f"<p><b>You did not ask, and {name} would have told you:</b></p><ul>{told}</ul>" if unasked else "")
+        html = (head + f"<p><b>Tutor's summary, with every answer known:</b> {inline(self.client.summary)} "
+                f"<small>{cite(self.client.sources, self.course)}</small></p>" + told
                 + sources_block(self.client.sources, self.course)
                 + "<p><b>The screening with every answer known:</b></p>" + _result_html(all_findings, self.course))
         self.summary.value = feedback_html(html)
