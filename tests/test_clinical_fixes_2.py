@@ -244,3 +244,26 @@ def test_the_data_check_refuses_an_urgent_no_referral_option_graded_merely_unsaf
     problems = list(replace(q, options=opts).check())
     assert any("CASE-01" in msg and "critical" in msg for _path, msg in problems), problems
     assert not list(q.check())
+
+
+# ---- 6. a head injury with a warning sign, without a blood thinner (NICE NG232) --------------------------------
+def test_a_head_injury_with_a_warning_sign_goes_to_the_emergency_department_whoever_the_client():
+    r = rec(age=34, minor_trauma=True, head_injury=True, head_injury_risk_sign=True, pain_score=3)
+    assert r.urgency == "emergency" and not r.treat_today
+    ref = r.referral
+    assert ref.rule == "head_injury_warning_sign" and "Emergency Department" in ref.where
+    assert "nice_ng232_community_referral" in ref.sources
+    assert "not driving yourself" in ref.say and "999" in ref.do
+    # the finding is asked in the screening widget, and its question names each sign the client can report
+    from sciatica_course.widgets.assessment import ScreeningWidget
+
+    assert "head_injury_risk_sign" in ScreeningWidget(course=COURSE).controls
+    q = COURSE.findings["head_injury_risk_sign"].question.lower()
+    for sign in ("knocked out", "memory", "headache", "sick", "brain surgery", "bleeding or clotting", "drinking"):
+        assert sign in q, sign
+    # without a warning sign it stays safety-netting; on a blood thinner the CT-within-8-hours rule leads
+    assert rec(head_injury=True).urgency == "routine"
+    assert rec(head_injury=True, head_injury_risk_sign=True, anticoagulants=True).referral.rule == \
+        "anticoagulant_head_injury"
+    # a warning sign means nothing without a head injury
+    assert rec(head_injury_risk_sign=True).urgency == "none"

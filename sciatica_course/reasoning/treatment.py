@@ -273,9 +273,15 @@ def plan(findings: dict, screen, course) -> Plan:
             for tid in list(mods):
                 mods[tid].append(f"Keep off {_lower_first(c.area or 'the affected area')} ({c.name}).")
         elif c.area and c.when is not None:
+            head = f"Take extra care at {_lower_first(c.area)} ("
             for tid in list(mods):
                 if course.techniques[tid].category in PRESSURE_CATEGORIES:
-                    mods[tid].append(f"Take extra care at {_lower_first(c.area)} ({c.name}).")
+                    # one sentence per area, naming every caution behind it (two cautions may name the same area)
+                    i = next((k for k, m in enumerate(mods[tid]) if m.startswith(head)), None)
+                    if i is None:
+                        mods[tid].append(f"{head}{c.name}).")
+                    else:
+                        mods[tid][i] = f"{mods[tid][i][:-2]}; {c.name})."
         if c.position:
             required_positions.append(c.position)
         excluded_positions.update(c.positions_excluded)
