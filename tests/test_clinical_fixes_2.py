@@ -267,3 +267,20 @@ def test_a_head_injury_with_a_warning_sign_goes_to_the_emergency_department_whoe
         "anticoagulant_head_injury"
     # a warning sign means nothing without a head injury
     assert rec(head_injury_risk_sign=True).urgency == "none"
+
+
+@pytest.mark.parametrize("weeks", [12, 24, 36])
+def test_an_urgent_referral_routed_to_maternity_triage_does_not_also_tell_her_to_call_her_gp(weeks):
+    # the same fault as the emergencies, one level down: "Please call your GP" in the script while the destination
+    # line (and the pregnancy route's own sentence) say maternity triage
+    told_gp = re.compile(r"\b(call|ring|see|book)\b[^.\"]*\byour GP\b|until the GP", re.I)
+    checked = 0
+    for rf in COURSE.red_flags:
+        for rule in rf.rules:
+            if rule.urgency != "urgent":
+                continue
+            for ref in rec(**_presentation(rule, weeks)).referrals:
+                if ref.urgency == "urgent" and ref.where.startswith("Maternity triage"):
+                    assert not told_gp.search(ref.say) and not told_gp.search(ref.do), (ref.rule, ref.say, ref.do)
+                    checked += 1
+    assert checked >= 10
