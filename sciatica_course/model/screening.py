@@ -13,6 +13,10 @@ from .core import Doc, FactId, FindingId, Id, MinLen, Range, Ref, SourceKey, Sou
 
 Position = Literal["prone", "side_lying", "semi_reclined", "supine"]
 Urgency = Literal["emergency", "urgent", "routine"]
+Latest = Literal["now", "today", "days", "weeks"]
+# how soon a referral must happen when a rule does not say (``Referral.latest``): the sheet's summary (section 4)
+DEFAULT_LATEST = {"emergency": "now", "urgent": "days", "routine": "weeks"}
+LATEST_ORDER = ("now", "today", "days", "weeks")
 Triage = Literal["emergency", "urgent", "routine", "none"]
 
 
@@ -88,6 +92,10 @@ class Referral:
     ambulance: Annotated[bool, Doc("The transport is an ambulance (999 / 112 / 911): the client must not be driven "
                                    "or make their own way (e.g. a suspected leaking aortic aneurysm, RF-07a). The "
                                    "case grading check reads it.")] = False
+    latest: Annotated[Optional[Latest], Doc(
+        "The latest the client should be seen: now (within hours), today (the same day), days (within a few days), "
+        "weeks (a routine appointment). Among referrals of one urgency the soonest leads (then the most specific "
+        "rule). Omitted: now for an emergency, days for urgent, weeks for routine. It must agree with timeframe.")] = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,12 @@ class RedFlagRule:
     referral: Referral
     sources: SourceKeys
     fact_ids: Annotated[tuple[FactId, ...], Doc("The facts of clinical_facts.md this rule encodes.")] = ()
+
+    def check(self):
+        latest = self.referral.latest
+        allowed = {"emergency": ("now",), "urgent": ("today", "days"), "routine": ("days", "weeks")}[self.urgency]
+        if latest is not None and latest not in allowed:
+            yield "referral.latest", f"an {self.urgency} referral is seen {' or '.join(allowed)}, not {latest!r}"
 
 
 @dataclass(frozen=True)
@@ -132,8 +146,16 @@ class ReferralRoute:
     say: Optional[Annotated[str, MinLen(1), Doc("Added to what the therapist says.")]] = None
     do: Optional[Annotated[str, MinLen(1), Doc("Added to what the therapist does.")]] = None
     except_rules: Annotated[tuple[Id, ...], Doc("Red-flag rule ids whose own referral already fits this population.")] = ()
+    only_rules: Annotated[tuple[Id, ...], Doc(
+        "If given, the route applies only to these red-flag rule ids (and still not to except_rules).")] = ()
+    latest: Annotated[Optional[Latest], Doc("Replaces the referral's latest (with timeframe).")] = None
+    replaces_words: Annotated[bool, Doc(
+        "say and do REPLACE the referral's own words instead of being added to them: one destination in the "
+        "words as in the destination line (e.g. maternity triage in pregnancy instead of the GP).")] = False
 
     def check(self):
+        if self.replaces_words and not (self.say and self.do and self.where):
+            yield "replaces_words", "a route that replaces the words gives where, say and do"
         if not (self.where or self.timeframe or self.say or self.do):
             yield "", "a route must change where, timeframe, say or do"
 

@@ -42,6 +42,7 @@ class Referral:
     sources: tuple[str, ...]
     routes: tuple[str, ...] = ()                   # ids of data/referral_routes.yaml records applied to it
     ambulance: bool = False                        # an ambulance is the transport: never driven (RF-07a)
+    latest: str = ""                               # now | today | days | weeks: how soon (soonest leads in an urgency)
 
 
 @dataclass(frozen=True)

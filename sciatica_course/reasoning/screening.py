@@ -15,7 +15,9 @@ The decision, for a validated presentation ``findings``:
    contraindication applies;
 4. every referral is routed for the client's population (``data/referral_routes.yaml``: pregnancy goes to
    maternity triage, chemotherapy to the 24-hour oncology line, foot drop adds "do not drive"). A route
-   changes where a referral goes and what is said, never its urgency.
+   changes where a referral goes and what is said, never its urgency;
+5. referrals are ordered by urgency, then how soon (``latest``: now, today, days, weeks - so "the same day"
+   leads "within a few days"), then the most specific rule (the most findings matched), then file order.
 
 Adding a red-flag finding can only make more rules fire (a course check forbids red-flag findings in
 ``none_of``), so it never lowers urgency.
@@ -29,6 +31,7 @@ from ..conditions import compile_condition, matched
 from . import URGENCY_ORDER
 
 URGENCY_RANK = {u: i for i, u in enumerate(URGENCY_ORDER)}
+LATEST_RANK = {"now": 0, "today": 1, "days": 2, "weeks": 3}
 NOT_TODAY = frozenset({"emergency", "urgent"})
 
 
@@ -97,11 +100,14 @@ def screen(findings: Mapping[str, object], course) -> ScreenResult:
 
     comp = _compiled(course)
     fired = [r for r in comp.rules if r.pred(findings)]
-    # most urgent first; within one urgency the most specific rule (the most findings matched) first
-    fired.sort(key=lambda r: (-r.rank, -len(matched(r.rule.when, findings)), r.order))
+    # most urgent first; within one urgency the soonest (now, today, days, weeks), then the most specific rule (the
+    # most findings matched), then file order - the same key as the referrals below
+    fired.sort(key=lambda r: (-r.rank, LATEST_RANK[_latest(r.rule.referral, r.rule.urgency)],
+                              -len(matched(r.rule.when, findings)), r.order))
     rank = fired[0].rank if fired else 0
     reasons = []
     referrals = []
+    specificity = {}
     for r in fired:
         rule, flag = r.rule, r.flag
         why = _labels(matched(rule.when, findings), course)
@@ -111,7 +117,9 @@ def screen(findings: Mapping[str, object], course) -> ScreenResult:
         ref = rule.referral
         referrals.append(Referral(where=ref.where, timeframe=ref.timeframe, say=ref.say, do=ref.do,
                                   condition=flag.condition, rule=rule.id, urgency=rule.urgency,
-                                  sources=tuple(rule.sources), ambulance=bool(getattr(ref, "ambulance", False))))
+                                  sources=tuple(rule.sources), ambulance=bool(getattr(ref, "ambulance", False)),
+                                  latest=_latest(ref, rule.urgency)))
+        specificity[rule.id] = len(matched(rule.when, findings))
     applying = [ci for ci, pred in comp.contraindications if pred(findings)]
     systemic = tuple(ci.id for ci in applying if ci.category == "systemic")
     extra = []
@@ -125,11 +133,17 @@ def screen(findings: Mapping[str, object], course) -> ScreenResult:
             extra.append((URGENCY_RANK[ci.urgency],
                           Referral(where=ref.where, timeframe=ref.timeframe, say=ref.say, do=ref.do,
                                    condition=ci.name, rule=ci.id, urgency=ci.urgency,
-                                   sources=tuple(ci.sources))))
+                                   sources=tuple(ci.sources), latest=_latest(ref, ci.urgency))))
+            specificity[ci.id] = len(matched(ci.when, findings))
     if extra:
         rank = max(rank, max(x[0] for x in extra))
-        referrals = sorted(referrals + [x[1] for x in extra], key=lambda ref: -URGENCY_RANK[ref.urgency])
+        referrals = referrals + [x[1] for x in extra]
+    order = {ref.rule: i for i, ref in enumerate(referrals)}
     referrals = _route(referrals, findings, comp)
+    # sorted AFTER routing (a route may change how soon: e.g. maternity triage today in pregnancy); a stable key:
+    # urgency, then the soonest, then the most specific, then the order above
+    referrals.sort(key=lambda ref: (-URGENCY_RANK[ref.urgency], LATEST_RANK.get(ref.latest, 9),
+                                    -specificity.get(ref.rule, 0), order[ref.rule]))
     urgency = next(k for k, v in URGENCY_RANK.items() if v == rank)
     treat_today = urgency not in NOT_TODAY and not systemic
     return ScreenResult(urgency=urgency, treat_today=treat_today, reasons=tuple(reasons),
@@ -150,16 +164,30 @@ def _route(referrals, findings, comp) -> list:
         for route in holding:
             if ref.urgency not in route.urgencies or ref.rule in route.except_rules:
                 continue
+            if route.only_rules and ref.rule not in route.only_rules:
+                continue
+            if route.replaces_words:   # one destination: the route's words replace the rule's (which name another)
+                say, do = route.say, route.do
+            else:
+                say = f"{ref.say} {route.say}" if route.say else ref.say
+                do = f"{ref.do} {route.do}" if route.do else ref.do
             ref = replace(
                 ref,
                 where=route.where or ref.where,
                 timeframe=route.timeframe or ref.timeframe,
-                say=f"{ref.say} {route.say}" if route.say else ref.say,
-                do=f"{ref.do} {route.do}" if route.do else ref.do,
+                latest=route.latest or ref.latest,
+                say=say, do=do,
                 sources=tuple(dict.fromkeys(ref.sources + tuple(route.sources))),
                 routes=ref.routes + (route.id,))
         out.append(ref)
     return out
+
+
+def _latest(referral, urgency: str) -> str:
+    """How soon a referral must happen: its own ``latest`` or the default for its urgency."""
+    from ..model.screening import DEFAULT_LATEST
+
+    return getattr(referral, "latest", None) or DEFAULT_LATEST[urgency]
 
 
 def rules_in_force(course) -> list[dict]:
