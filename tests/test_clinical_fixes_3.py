@@ -26,6 +26,10 @@ def _rules():
     return [rule for rf in COURSE.red_flags for rule in rf.rules]
 
 
+def _rule(rid):
+    return next(r for r in _rules() if r.id == rid)
+
+
 def _presentation(rule, weeks=0):
     """Findings that make ``rule`` hold (its all_of and enough any_of terms)."""
     f = {}
@@ -100,3 +104,75 @@ def test_every_rule_says_how_soon_in_agreement_with_its_timeframe_words():
     bad = replace(rule, referral=replace(rule.referral, latest="weeks"))
     assert any(path == "referral.latest" for path, _msg in bad.check())
     assert not list(rule.check())
+
+
+# ---- 2. sudden severe pain early in pregnancy: one destination, and the words name an ectopic pregnancy -----------
+@pytest.mark.parametrize("weeks", [5, 8, 12, 16])
+def test_sudden_severe_pain_early_in_pregnancy_goes_to_the_emergency_department_in_line_and_words(weeks):
+    r = rec(pregnancy_weeks=weeks, sudden_severe_back_pain=True)
+    ref = r.referral
+    assert r.urgency == "emergency" and ref.rule == "pregnancy_sudden_severe_pain_early", ref.rule
+    for text in (ref.where, ref.say, ref.do):
+        assert "aternity" not in text, text
+    assert ref.where.startswith("Hospital Emergency Department") and "999" in ref.where
+    assert "Emergency Department" in ref.say and "ectopic" in ref.say and "weeks" in ref.say
+    assert "ectopic" in _rule("pregnancy_sudden_severe_pain_early").explanation
+    assert "nidirect_ectopic_pregnancy" in ref.sources
+
+
+@pytest.mark.parametrize("weeks", [17, 24, 36])
+def test_sudden_severe_pain_from_17_weeks_goes_to_maternity_triage_in_line_and_words(weeks):
+    ref = rec(pregnancy_weeks=weeks, sudden_severe_back_pain=True).referral
+    assert ref.rule == "pregnancy_sudden_severe_pain" and ref.where.startswith("Maternity triage")
+    assert "Emergency Department" not in ref.where and "maternity unit" in ref.say
+
+
+# ---- 3. urgent referrals in pregnancy: one destination per referral -----------------------------------------------
+OTHER_PLACE = re.compile(r"\b(your GP|a GP|GP appointment|same-day appointment|your doctor|see a doctor|"
+                         r"book to see|ring for a same-day)\b", re.I)
+
+
+@pytest.mark.parametrize("weeks", [8, 16, 17, 24, 36])
+def test_every_urgent_referral_in_pregnancy_names_one_destination_in_line_and_words(weeks):
+    checked = 0
+    for rule in _rules():
+        if rule.urgency != "urgent":
+            continue
+        for ref in rec(**_presentation(rule, weeks)).referrals:
+            if ref.urgency != "urgent":
+                continue
+            if ref.rule == "pregnancy_fall_before_20_weeks":
+                continue                     # its own words: her midwife or maternity unit
+            if ref.rule == "cancer_history_pain":
+                # a cancer history keeps the oncology team or GP the same day (NICE NG234) and she says she is pregnant
+                assert "oncology" in ref.where and "aternity" not in ref.where + ref.say, ref.where
+                assert "pregnant" in ref.say and "weeks" in ref.say
+                continue
+            place = "Maternity triage" if weeks >= 17 else "Hospital Emergency Department"
+            assert ref.where.startswith(place), (weeks, ref.rule, ref.where)
+            # the words send her to the same place, once: no GP / doctor's appointment besides it
+            assert ("maternity unit" in ref.say) == (weeks >= 17), (weeks, ref.rule, ref.say)
+            assert ("Emergency Department. Please go today" in ref.say) == (weeks < 17), (weeks, ref.rule, ref.say)
+            said = ref.say.replace("rather than waiting for a GP appointment", "")
+            assert not OTHER_PLACE.search(said), (weeks, ref.rule, ref.say)
+            assert ref.latest == "today" and ref.timeframe == "Today"
+            assert "pregnant" in ref.say or "pregnancy" in ref.say
+            checked += 1
+    assert checked >= 10
+
+
+def test_the_fever_script_in_pregnancy_no_longer_names_a_gp_and_the_maternity_unit():
+    ref = rec(pregnancy_weeks=24, fever=True).referral
+    assert ref.rule == "fever_back_pain"
+    assert "same-day appointment with a doctor" not in ref.say and ref.say.count("maternity unit") == 1
+    assert "999" in ref.say and "Emergency Department" in ref.say   # the general safety net
+
+
+def test_a_cancer_history_in_pregnancy_keeps_the_oncology_team_and_leads_over_a_cluster():
+    r = rec(pregnancy_weeks=24, cancer_history=True, unexplained_weight_loss=True, night_pain=True)
+    ref = r.referral
+    assert ref.rule == "cancer_history_pain" and ref.where == _rule("cancer_history_pain").referral.where
+    assert "cancer team" in ref.say and "pregnant" in ref.say and "maternity" not in ref.say.lower()
+    assert "pregnancy_cancer_history" in ref.routes
+    # not pregnant: the cancer rule's own words, no pregnancy sentence
+    assert "pregnant" not in rec(cancer_history=True).referral.say

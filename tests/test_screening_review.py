@@ -79,7 +79,9 @@ INJURY_ED = {"major_trauma", "anticoagulant_head_injury", "trauma_with_weakness"
 
 
 def test_pregnancy_sends_every_urgent_or_emergency_referral_to_maternity_triage():
-    for f in (dict(foot_drop=True), dict(dvt_signs=True), dict(fever=True), dict(cancer_history=True),
+    # (a cancer history keeps the oncology team or GP the same day and she says she is pregnant; before about 17 weeks
+    # urgent referrals go to the Emergency Department: clinical review, fourth pass, test_clinical_fixes_3.py)
+    for f in (dict(foot_drop=True), dict(dvt_signs=True), dict(fever=True),
               dict(minor_trauma=True, anticoagulants=True)):
         r = rec(pregnancy_weeks=24, **f)
         assert r.urgency in ("urgent", "emergency")
@@ -121,7 +123,10 @@ def test_routes_follow_the_population_and_never_change_urgency(f):
         if f.get("pregnancy_weeks") and ref.urgency in ("urgent", "emergency"):
             assert ("aternity" in ref.where or (ref.rule in AMBULANCE and "999" in ref.where)
                     or (ref.rule in INJURY_ED and "Emergency Department" in ref.where and "pregnan" in ref.do)
-                    or (ref.urgency == "emergency" and "Emergency Department" in ref.where and "pregnant" in ref.say))
+                    or (ref.urgency == "emergency" and "Emergency Department" in ref.where and "pregnant" in ref.say)
+                    or (ref.urgency == "urgent" and f["pregnancy_weeks"] < 17
+                        and ref.where.startswith("Hospital Emergency Department") and "pregnant" in ref.say)
+                    or (ref.rule == "cancer_history_pain" and "oncology" in ref.where and "pregnant" in ref.say))
         if f.get("foot_drop"):
             assert "drive" in ref.do
     bare = {k: v for k, v in f.items() if k not in ("pregnancy_weeks",)}
@@ -388,9 +393,11 @@ PREGNANCY_SAFETY = [
     ("30 weeks, a fall, low pain and settling", dict(pregnancy_weeks=30, minor_trauma=True, pain_score=2,
                                                       settle_time_minutes=5, improving=True), "emergency",
      "pregnancy_fall_from_20_weeks"),
-    ("8 weeks, sudden severe pain", dict(pregnancy_weeks=8, sudden_severe_back_pain=True), "emergency",
+    ("20 weeks, sudden severe pain", dict(pregnancy_weeks=20, sudden_severe_back_pain=True), "emergency",
      "pregnancy_sudden_severe_pain"),
 ]
+# (before about 17 weeks sudden severe pain goes to the Emergency Department - an ectopic pregnancy or a miscarriage:
+# clinical review, fourth pass, tests/test_clinical_fixes_3.py)
 
 
 @pytest.mark.parametrize("name,f,urgency,rule", PREGNANCY_SAFETY, ids=[p[0] for p in PREGNANCY_SAFETY])
@@ -418,7 +425,8 @@ def test_pregnancy_fall_threshold_and_injuries_keep_the_emergency_department():
         assert r.urgency == ("emergency" if weeks >= 20 else "urgent") and not r.treat_today, weeks
         assert r.referral.rule == ("pregnancy_fall_from_20_weeks" if weeks >= 20 else "pregnancy_fall_before_20_weeks")
         r = rec(pregnancy_weeks=weeks, sudden_severe_back_pain=True)
-        assert r.urgency == "emergency" and r.referral.rule == "pregnancy_sudden_severe_pain", weeks
+        assert r.urgency == "emergency" and r.referral.rule == (
+            "pregnancy_sudden_severe_pain" if weeks >= 17 else "pregnancy_sudden_severe_pain_early"), weeks
     # not pregnant: a minor fall alone, or sudden severe pain alone under 65, is still no referral
     assert rec(minor_trauma=True).urgency == "none"
     assert rec(age=40, sudden_severe_back_pain=True).urgency == "none"
@@ -435,7 +443,7 @@ def test_pregnancy_rules_are_asked_in_the_screening_widget_and_routed():
     controls = set(ScreeningWidget(course=COURSE).controls)
     assert {"pregnancy_weeks", "minor_trauma", "sudden_severe_back_pain"} <= controls
     routes = {route.id: route for route in COURSE.referral_routes}
-    assert {"pregnancy_sudden_severe_pain", "pregnancy_fall_from_20_weeks"} <= set(
+    assert {"pregnancy_sudden_severe_pain", "pregnancy_sudden_severe_pain_early", "pregnancy_fall_from_20_weeks"} <= set(
         routes["pregnancy_emergency_say_pregnant"].except_rules)
     assert "pregnancy_fall_before_20_weeks" in routes["pregnancy_maternity_urgent"].except_rules
     flag = next(rf for rf in COURSE.red_flags if rf.id == "pregnancy_warning")

@@ -101,7 +101,7 @@ SHEET = [
     # knock in pregnancy (abruption from about 20 weeks; the midwife the same day before that)
     ({"sudden_severe_back_pain": True, "pregnancy_weeks": 34, "pain_score": 8}, "emergency",
      "pregnancy_sudden_severe_pain"),
-    ({"sudden_severe_back_pain": True, "pregnancy_weeks": 8}, "emergency", "pregnancy_sudden_severe_pain"),
+    ({"sudden_severe_back_pain": True, "pregnancy_weeks": 8}, "emergency", "pregnancy_sudden_severe_pain_early"),
     ({"minor_trauma": True, "pregnancy_weeks": 30}, "emergency", "pregnancy_fall_from_20_weeks"),
     ({"minor_trauma": True, "pregnancy_weeks": 20}, "emergency", "pregnancy_fall_from_20_weeks"),
     ({"minor_trauma": True, "pregnancy_weeks": 16}, "urgent", "pregnancy_fall_before_20_weeks"),

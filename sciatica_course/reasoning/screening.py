@@ -139,10 +139,12 @@ def screen(findings: Mapping[str, object], course) -> ScreenResult:
         rank = max(rank, max(x[0] for x in extra))
         referrals = referrals + [x[1] for x in extra]
     order = {ref.rule: i for i, ref in enumerate(referrals)}
+    own = {ref.rule: LATEST_RANK.get(ref.latest, 9) for ref in referrals}
     referrals = _route(referrals, findings, comp)
     # sorted AFTER routing (a route may change how soon: e.g. maternity triage today in pregnancy); a stable key:
-    # urgency, then the soonest, then the most specific, then the order above
-    referrals.sort(key=lambda ref: (-URGENCY_RANK[ref.urgency], LATEST_RANK.get(ref.latest, 9),
+    # urgency, then the soonest, then the rule that itself asks for the soonest (a cancer history's same day before a
+    # cluster's few days, both routed to "today"), then the most specific, then the order above
+    referrals.sort(key=lambda ref: (-URGENCY_RANK[ref.urgency], LATEST_RANK.get(ref.latest, 9), own[ref.rule],
                                     -specificity.get(ref.rule, 0), order[ref.rule]))
     urgency = next(k for k, v in URGENCY_RANK.items() if v == rank)
     treat_today = urgency not in NOT_TODAY and not systemic
