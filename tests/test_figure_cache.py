@@ -213,7 +213,10 @@ for nb in student_notebooks():
     ns = {"__name__": "__lesson__"}
     for code in _code_cells(nb):
         with contextlib.redirect_stdout(io.StringIO()):
-            value = _run_cell(code, ns)
+            values = [_run_cell(code, ns)]
+        while values:   # lesson.show(figure, question): each part is shown as a cell's value
+            value = values.pop(0)
+            values[:0] = list(getattr(value, "parts", ()))
             html = getattr(value, "_repr_html_", None)
             if callable(html):
                 shown[nb.name] = shown.get(nb.name, 0) + ("<img" in (html() or ""))
