@@ -176,3 +176,84 @@ def test_a_cancer_history_in_pregnancy_keeps_the_oncology_team_and_leads_over_a_
     assert "pregnancy_cancer_history" in ref.routes
     # not pregnant: the cancer rule's own words, no pregnancy sentence
     assert "pregnant" not in rec(cancer_history=True).referral.say
+
+
+# ---- 4. a referral that stops treatment never says "not that area" ---------------------------------------------------
+AREA_ONLY = re.compile(r"(will not|won't|not going to) massage (your|that|the) (leg|area|calf|back)|"
+                       r"^no massage over|\. no massage over", re.I)
+
+
+def test_no_urgent_or_emergency_script_limits_the_no_massage_to_one_area():
+    # an urgent or emergency referral means no massage today (treat_today False): the words say so, not "your leg"
+    for rule in _rules():
+        if rule.urgency == "routine":
+            continue
+        r = rec(**_presentation(rule))
+        assert not r.treat_today, rule.id
+        ref = next(x for x in r.referrals if x.rule == rule.id)
+        for text in (ref.say, ref.do):
+            assert not AREA_ONLY.search(text.strip()), (rule.id, text)
+    dvt = rec(dvt_signs=True).referral
+    assert "today" in dvt.say and "anywhere else" in dvt.say and "anywhere today" in dvt.do
+    fall = next(x for x in rec(anticoagulants=True, minor_trauma=True).referrals if x.rule == "anticoagulant_fall")
+    assert "won't give you a massage today" in fall.say
+
+
+# ---- 6. systemically unwell: a neutral label, not "spinal infection" -----------------------------------------------
+def test_a_faint_clammy_client_is_not_labelled_spinal_infection():
+    for f in (dict(feels_faint_or_clammy=True), dict(feels_faint_or_clammy=True, age=70, pain_score=6)):
+        r = rec(**f)
+        ref = r.referral
+        assert ref.rule == "systemically_unwell" and r.urgency == "emergency"
+        assert "infection" not in ref.condition.lower() and "whatever the cause" in ref.condition
+        assert all("Spinal infection" not in x.text for x in r.reasons if x.rule == "systemically_unwell")
+    # fever still names the spinal infection it screens for
+    assert rec(fever=True).referral.condition.startswith("Spinal infection")
+
+
+# ---- 7. inside a no-treatment decision, a lower referral never advises treating or asks again what is known -------
+def _referral_points(r):
+    return [p.text for p in explain(r, course=COURSE) if p.heading == "Referral"]
+
+
+def test_a_lower_referral_in_a_no_treatment_decision_does_not_advise_treating():
+    checked = 0
+    for a, b in itertools.combinations(_rules(), 2):
+        r = rec(**_merged(a, b))
+        if r.treat_today or len(r.referrals) < 2:
+            continue
+        points = _referral_points(r)
+        assert len(points) == len(r.referrals)
+        for text in points:
+            assert "Treatment may" not in text and "Treatment can" not in text, (a.id, b.id, text)
+        # only the lead (and referrals as urgent and as soon as it) keep their script
+        lead = r.referral
+        for ref, text in zip(r.referrals[1:], points[1:]):
+            if ref.urgency != lead.urgency or ref.latest != lead.latest:
+                assert "Say:" not in text and "no massage today" in text, (a.id, b.id, text)
+        checked += 1
+    assert checked > 500
+
+
+def test_a_known_head_injury_is_not_asked_about_again():
+    r = rec(anticoagulants=True, minor_trauma=True, head_injury=True)
+    assert r.referral.rule == "anticoagulant_head_injury"
+    text = " ".join(_referral_points(r))
+    assert "If you did hit your head" not in text and "whether they hit their head" not in text
+    # without the head injury the same-day fall referral leads and asks
+    r = rec(anticoagulants=True, minor_trauma=True)
+    assert r.referral.rule == "anticoagulant_fall" and "If you did hit your head" in _referral_points(r)[0]
+
+
+def test_cancer_history_with_weight_loss_the_cluster_does_not_say_book_this_week_after_today():
+    points = _referral_points(rec(age=60, cancer_history=True, unexplained_weight_loss=True))
+    assert "Please call them today" in points[0]
+    assert all("this week" not in p for p in points[1:])
+
+
+def test_a_systemic_contraindication_leads_over_a_routine_flag_that_would_let_treatment_go_ahead():
+    r = rec(uncontrolled_condition=True, unexplained_weight_loss=True)
+    assert not r.treat_today and r.referral.rule == "uncontrolled_systemic"
+    points = _referral_points(r)
+    assert "Do not treat today" in points[0]
+    assert all("Treatment may" not in p for p in points)

@@ -142,9 +142,13 @@ def screen(findings: Mapping[str, object], course) -> ScreenResult:
     own = {ref.rule: LATEST_RANK.get(ref.latest, 9) for ref in referrals}
     referrals = _route(referrals, findings, comp)
     # sorted AFTER routing (a route may change how soon: e.g. maternity triage today in pregnancy); a stable key:
-    # urgency, then the soonest, then the rule that itself asks for the soonest (a cancer history's same day before a
-    # cluster's few days, both routed to "today"), then the most specific, then the order above
-    referrals.sort(key=lambda ref: (-URGENCY_RANK[ref.urgency], LATEST_RANK.get(ref.latest, 9), own[ref.rule],
+    # urgency, then the soonest, then one whose own record stops treatment today (a systemic contraindication's
+    # "do not treat today" before a routine flag's "treatment may go ahead"), then the rule that itself asks for the
+    # soonest (a cancer history's same day before a cluster's few days, both routed to "today"), then the most
+    # specific, then the order above
+    stops = set(ci.id for ci in applying if ci.category == "systemic")
+    referrals.sort(key=lambda ref: (-URGENCY_RANK[ref.urgency], LATEST_RANK.get(ref.latest, 9),
+                                    ref.urgency not in NOT_TODAY and ref.rule not in stops, own[ref.rule],
                                     -specificity.get(ref.rule, 0), order[ref.rule]))
     urgency = next(k for k, v in URGENCY_RANK.items() if v == rank)
     treat_today = urgency not in NOT_TODAY and not systemic
