@@ -111,7 +111,7 @@ def next_lesson_html(lesson_id: str, course=None) -> str:
     first = students[0]
     link = lesson_link(first.notebook, f"the course map ({first.number} · {esc(first.title)}) →",
                        MOVE_ON_TITLE.format(title="the course map"))
-    return (f"<p><b>You have finished the course.</b> Come back to this lesson every few days to revise, or go back "
+    return (f"<p><b>This is the last lesson of the course.</b> Come back to it every few days to revise, or go back "
             f"to any lesson from {link}{note}</p>")
 
 
@@ -183,6 +183,10 @@ def next_lesson(lesson_id: str, course=None, complete: bool = True):
 
 
 def end(lesson_id: str, course=None) -> Shown:
-    """A lesson's last cell: its references, the "Mark this lesson complete" button and the link to the next
-    lesson (:func:`references`, then :func:`next_lesson`)."""
-    return Shown(references(lesson_id, course), next_lesson(lesson_id, course))
+    """A lesson's last cell: its references under their heading, the "Mark this lesson complete" button and the link
+    to the next lesson (:func:`references`, then :func:`next_lesson`)."""
+    from .loading import load_course
+
+    course = course if course is not None else load_course()
+    refs = _HTML("<h3>References</h3>" + source_list(course.lessons[lesson_id].sources, course))
+    return Shown(refs, next_lesson(lesson_id, course))

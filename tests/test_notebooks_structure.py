@@ -128,3 +128,19 @@ def test_no_two_adjacent_code_cells_call_the_same_function(lesson):
         prev = name
     assert not found, (f"{lesson.notebook}: adjacent code cells call the same function; make it one call with "
                        "several items:\n" + "\n".join(found))
+
+
+@pytest.mark.parametrize("lesson", [l for l in COURSE.lessons if not l.instructor], ids=lambda l: l.id)
+def test_the_references_heading_is_with_the_references(lesson):
+    """lesson.end(id) shows "References" above its list: a heading left at the bottom of the prose cell sat apart from
+    its list, with the code cell between them, and lessons had three styles of it (walk-through)."""
+    from sciatica_course import lesson as lesson_mod
+
+    path = ROOT / "notebooks" / lesson.notebook
+    if not path.is_file():
+        pytest.skip("reported by test_lesson_opening_matches_the_course_map")
+    prose = [src(c).rstrip() for c in cells(path) if c["cell_type"] == "markdown"]
+    assert not [p for p in prose if p.splitlines() and "References" in p.splitlines()[-1]], \
+        "a References heading ends a prose cell; lesson.end shows it"
+    first = lesson_mod.end(lesson.id, COURSE).parts[0]._repr_html_()
+    assert "<h3>References</h3><ul>" in first

@@ -102,6 +102,8 @@ LEAKS = (
                 r"|(?:->|→) none\b|\bposition (?:prone|supine|side)"), "raw values instead of words"),
     (re.compile(r"\(\s*(?:from|see|and|in)?\s*\)"), "an empty citation"),
     (re.compile(r"→\s*[;.,)]"), "an arrow to nothing"),
+    # walk-through, fourth: "You chose <q>...the nerve.</q>." read "the nerve.." on the revision dashboard
+    (re.compile(r"[a-z)]\.\s{0,2}\.(?!\.)"), "a doubled full stop"),
 )
 
 
@@ -291,6 +293,7 @@ def test_dashboard_with_unsafe_answers_and_cases_reads_as_words(tmp_path, monkey
     store.record_answer("roots_case_foot_drop", "c", False, confidence=3, lesson="root_levels",
                         topic="root_levels", domain="A")
     store.record_answer("path_roots", "b", False, confidence=1)
+    store.record_answer("start_scope", "b", False, confidence=1)    # an option that ends with its own full stop
     case = COURSE.cases["desk_worker_disc"]
     step = next(s for s in case.steps if s.kind == "red_flag")
     store.record_case_attempt({"uid": "x1", "case_id": case.id, "finished_at": "2026-11-01T10:00:00+00:00",

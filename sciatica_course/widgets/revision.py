@@ -372,7 +372,7 @@ def unsafe_answers_html(rows, course) -> str:
         harm = (f"<br>What could happen: {inline(opt.harm, course, item.sources)}"   # codes as authors, never raw
                 if opt is not None and opt.harm else "")
         items.append(f"<li><b>{esc(mark)}</b>: <q>{esc(item.stem[:100])}{'…' if len(item.stem) > 100 else ''}</q> "
-                     f"You chose <q>{esc(opt.text if opt else u.option_id)}</q>.{sure}{harm}</li>")
+                     f"You chose <q>{esc((opt.text if opt else u.option_id).rstrip('.'))}</q>.{sure}{harm}</li>")
     if not items:
         return ""
     return feedback_html(
