@@ -6,8 +6,9 @@ Pure Python: no widgets, no figures, no printing. The case player widget
     from sciatica_course import cases
     s = cases.start("piriformis_runner")
     s.current.prompt                      # the step's question
-    fb = s.choose(["ask_onset", "ask_saddle"])     # intake: several questions at once
+    fb = s.ask(["ask_onset", "ask_saddle"])        # intake: several questions at once, in as many rounds as you like
     fb.answers                            # what the client said
+    s.done_asking()                       # on to the decision (s.choose([...]) at the intake = ask + done_asking)
     fb = s.choose("no_flags_treat", confidence=3)  # a decision, with certainty 1-3
     fb.text, fb.safety, fb.points, fb.rationale, fb.sources
     s.debrief()                           # the path beside the expert's, missed red flags, what-ifs
@@ -22,6 +23,10 @@ decision is marked as certainty 1. The maximum is the expert path at certainty 3
 
 Exam mode holds the feedback (safety, points, rationale) until the debrief; the client's answers
 to intake questions and the must-ask gates are shown at once (they are information, not feedback).
+
+Must-ask gates. A step with ``requires`` is checked when the student chooses there (never while they ask): a
+decision tried before the required questions is not taken, the student goes back to the intake (and returns to the
+same step when done asking), and the gate's penalty is counted once per gate.
 """
 from __future__ import annotations
 
@@ -230,6 +235,7 @@ class Session:
         self._current: Optional[str] = case.start
         self._ended_at_step: Optional[str] = None
         self._noted: set = set()        # intake questions whose unasked findings a feedback has named
+        self._resume: Optional[str] = None   # the gated step to return to when the student is done asking
         self._enter(case.start)
 
     # ---- state ----------------------------------------------------------------------------
@@ -351,11 +357,51 @@ class Session:
             self._current = None
             self.finished_at = _now()
 
+    def ask(self, questions: Union[str, Sequence[str]]) -> Feedback:
+        """Intake: ask these questions and stay at the intake, so a student can ask in rounds; nothing is decided
+        and no must-ask gate can fire. :meth:`done_asking` moves on to the decision."""
+        step = self.current
+        if step is None or step.kind != "intake":
+            raise CaseError("questions are asked at the intake step" + ("" if step is None else
+                            f" (the case is at step {step.id!r})"))
+        return self._take(step, questions, None)
+
+    def done_asking(self) -> None:
+        """Intake: the student has asked enough; go to the decision (or back to the step a must-ask gate sent them
+        from). The gate itself is checked when they choose there."""
+        step = self.current
+        if step is None or step.kind != "intake":
+            raise CaseError("done_asking() is for the intake step")
+        self._leave_intake(step)
+
+    def _leave_intake(self, step) -> None:
+        target = self._resume
+        if target is None:
+            asked_here = [c for c in step.choices if c.id in self.asked]
+            target = next_step_id(step, asked_here)
+        self._resume = None
+        self._enter(target)
+
     def choose(self, choice: Union[str, Sequence[str]], confidence: Optional[int] = None) -> Feedback:
-        """Take a choice (or, at a multi-choice step, several) with an optional certainty 1-3."""
+        """Take a choice (or, at a multi-choice step, several) with an optional certainty 1-3.
+
+        At the intake this asks the questions and moves on to the decision (``ask`` then ``done_asking``). At a
+        step with a must-ask gate, choosing before the required questions were asked takes nothing: it sends the
+        student back to the intake (they return here when done asking) and costs the gate's penalty once."""
         step = self.current
         if step is None:
             raise CaseError(f"the case {self.case.id!r} is finished; start it again to replay")
+        if step.kind == "intake":
+            fb = self._take(step, choice, confidence)
+            self._leave_intake(step)
+            return dataclasses.replace(fb, finished=True) if self.finished else fb
+        ids = self._check_ids(step, choice, confidence)
+        missing = [r for r in step.requires if r not in self.asked]
+        if missing:
+            return self._gate(step, ids, missing)
+        return self._take(step, ids, confidence, move=True)
+
+    def _check_ids(self, step, choice, confidence) -> tuple:
         ids = (choice,) if isinstance(choice, str) else tuple(choice)
         if not ids:
             raise CaseError(f"choose at least one option at step {step.id!r}")
@@ -371,6 +417,26 @@ class Session:
                 raise CaseError(f"the question {cid!r} was asked already")
         if confidence is not None and confidence not in CBM_RIGHT:
             raise CaseError(f"confidence must be 1 (Guessing), 2 (Fairly sure), 3 (Certain) or None; got {confidence!r}")
+        return ids
+
+    def _gate(self, gated, ids, missing) -> Feedback:
+        """A decision tried before the must-ask questions: nothing is taken, the student goes back to the intake,
+        and the penalty is counted the first time this gate stops them (a second try costs nothing more)."""
+        first = not any(r.kind == "gate" and r.step_id == gated.id for r in self.history)
+        penalty = -gated.gate_penalty if first else 0.0
+        texts = [self.case.choice(m).text for m in missing]
+        msg = (gated.gate_message or "Before you go on, there are questions you must ask this client.") + \
+            " Not asked yet: " + "; ".join(texts) + "."
+        self.history.append(StepRecord(step_id=gated.id, kind="gate", choice_ids=tuple(missing), safety="unsafe",
+                                       points=penalty, confidence=None, choice_points=penalty))
+        self._resume = gated.id
+        self._enter(self._step_of_choice(missing[0]))
+        return Feedback(step_id=gated.id, kind="gate", choice_ids=ids, text="", safety=None, points=None,
+                        rationale="", sources=(), gate=msg, gate_points=penalty or None)
+
+    def _take(self, step, choice, confidence, move: bool = False) -> Feedback:
+        ids = self._check_ids(step, choice, confidence)
+        by_id = {c.id: c for c in step.choices}
         chosen = tuple(by_id[cid] for cid in ids)
         safety = max((c.safety for c in chosen), key=SAFETY_ORDER.index)
         points = sum(c.points for c in chosen)
@@ -388,21 +454,6 @@ class Session:
         text = "\n\n".join(c.feedback for c in chosen)
         rationale = "\n\n".join(c.rationale for c in chosen)
         sources = tuple(dict.fromkeys(k for c in chosen for k in c.sources))
-        # where next, and the must-ask gate
-        target = next_step_id(step, chosen)
-        gate_msg = None
-        gate_rec = None
-        if target is not None and self._steps[target].requires:
-            gated = self._steps[target]
-            missing = [r for r in gated.requires if r not in self.asked]
-            if missing:
-                back = self._step_of_choice(missing[0])
-                texts = [self.case.choice(m).text for m in missing]
-                gate_msg = (gated.gate_message or "Before you go on, there are questions you must ask this client.") + \
-                    " Not asked yet: " + "; ".join(texts) + "."
-                gate_rec = StepRecord(step_id=gated.id, kind="gate", choice_ids=tuple(missing), safety="unsafe",
-                                      points=-gated.gate_penalty, confidence=None, choice_points=-gated.gate_penalty)
-                target = back
         unasked = ()
         if step.kind != "intake":
             unasked = tuple(u for u in self.unasked() if u[0] not in self._noted)
@@ -415,21 +466,17 @@ class Session:
                       rationale="" if held else rationale,
                       sources=() if held else sources,
                       held=held, answers=answers, certainty_marks=None if held else marks,
-                      confidence=conf_rec, gate=gate_msg,
-                      gate_points=gate_rec.points if gate_rec is not None else None,
-                      unasked=() if held else unasked)
+                      confidence=conf_rec, unasked=() if held else unasked)
         full = Feedback(step_id=step.id, kind=step.kind, choice_ids=ids, text=text, safety=safety,
                         points=round(points + marks, 2), rationale=rationale, sources=sources, answers=answers,
-                        certainty_marks=marks, confidence=conf_rec, gate=gate_msg,
-                        gate_points=gate_rec.points if gate_rec is not None else None, unasked=unasked)
+                        certainty_marks=marks, confidence=conf_rec, unasked=unasked)
         self.history.append(StepRecord(step_id=step.id, kind=step.kind, choice_ids=ids, safety=safety,
                                        points=round(points + marks, 2), confidence=conf_rec,
                                        choice_points=points, certainty_marks=marks, feedback=full))
-        if gate_rec is not None:
-            self.history.append(gate_rec)
-        self._enter(target)
-        if self.finished:
-            fb = dataclasses.replace(fb, finished=True)
+        if move:
+            self._enter(next_step_id(step, chosen))
+            if self.finished:
+                fb = dataclasses.replace(fb, finished=True)
         return fb
 
     def _step_of_choice(self, choice_id: str) -> str:

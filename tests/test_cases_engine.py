@@ -9,9 +9,13 @@ SCREEN = ["q_ces", "q_legs", "q_history"]
 
 
 def test_gate_sends_back_and_costs_points():
+    """The gate fires when the student tries to decide without the must-ask questions (not when they ask): the
+    decision is not taken, they go back to the intake, and after asking they return to the gated step."""
     s = cases.start("piriformis_runner", course=COURSE)
     fb = s.choose(["q_onset", "q_where"])
-    assert fb.gate and "Not asked yet" in fb.gate
+    assert fb.gate is None and s.current.id == "red_flag"
+    fb = s.choose("rf_treat", confidence=3)
+    assert fb.kind == "gate" and fb.gate and "Not asked yet" in fb.gate
     assert s.current.id == "intake"
     gate = [r for r in s.history if r.kind == "gate"]
     assert gate and gate[0].step_id == "red_flag" and set(gate[0].choice_ids) == set(SCREEN)
@@ -128,7 +132,8 @@ def test_debrief_lists_screening_questions_not_asked_and_rationale():
 
 def test_expert_choices_on_a_revisited_intake():
     s = cases.start("piriformis_runner", course=COURSE)
-    s.choose(["q_water"])                                   # gate sends the student back
+    s.choose(["q_water"])
+    s.choose("rf_treat")                                    # gate sends the student back
     assert set(s.expert_choices()) >= set(SCREEN)
     assert "q_water" not in s.expert_choices()
 

@@ -28,6 +28,7 @@ def test_every_control_is_labelled():
     assert all(cb.description for cb in p.question_boxes().values())
     assert p.ask_button.description == "Ask these questions"
     p.ask(SCREEN)
+    p.done_asking()
     assert all(b.description for b in p.option_buttons().values())
 
 
@@ -48,9 +49,13 @@ def test_feedback_per_choice_and_gate():
     p = CasePlayer("cauda_equina", course=COURSE, record=False)
     p.question_boxes()["q_water"].value = True
     p.ask_button.click()
-    assert "Must-ask gate" in p.feedback.value and p.session.current.id == "intake"
+    assert p.session.current.id == "intake"              # asking stays at the intake (rounds)
     assert "q_water" not in p.question_boxes()          # asked questions are not offered again
+    p.done_button.click()
+    p.option_buttons()["rf_emergency"].click()          # deciding before the screen: the gate
+    assert "Must-ask gate" in p.feedback.value and p.session.current.id == "intake"
     p.ask(SCREEN)
+    p.done_asking()
     assert "numb" in p.transcript.value                 # the client's answers
     p.confidence.value = 3
     p.option_buttons()["rf_treat"].click()
@@ -67,6 +72,7 @@ def test_no_question_ticked_says_so():
 def test_exam_mode_holds_feedback():
     p = CasePlayer("new_foot_drop", exam_mode=True, course=COURSE, record=False)
     p.ask(SCREEN)
+    p.done_asking()
     p.option_buttons()["rf_treat"].click()
     assert "exam mode" in p.feedback.value.lower() and "critical" not in p.feedback.value
     assert p.session.finished and "critical" in p.debrief.value
@@ -76,6 +82,7 @@ def test_hold_feedback_and_reveal():
     p = CasePlayer("piriformis_runner", hold_feedback=True, course=COURSE, record=False)
     assert p.reveal_button in p.children and p.reveal_button.disabled
     p.ask(SCREEN)
+    p.done_asking()
     assert "Feedback held" in p.feedback.value and not p.reveal_button.disabled
     p.option_buttons()["rf_treat"].click()
     p.reveal_button.click()
@@ -128,6 +135,7 @@ def test_html_and_script_in_a_case_are_escaped(tmp_path):
     assert "<b>this is bold</b>" in html              # only **bold** becomes markup
     assert "&lt;i&gt;Eve&lt;/i&gt; &amp; co" in html
     p.ask(["q_ces"])
+    p.done_asking()
     assert "<script" not in p.transcript.value and "&lt;script&gt;alert(4)" in p.transcript.value
     labels = [b.description for b in p.option_buttons().values()]
     assert "<script>alert(2)</script>Treat today." in labels   # a button label is plain text, not HTML
@@ -148,7 +156,7 @@ def test_path_figure_is_readable_without_colour():
     from sciatica_course.plotting.cases import plot_case_path
     from sciatica_course.plotting.common import alt_text
 
-    s = cases.play("cauda_equina", [["q_onset"], SCREEN, ("rf_treat", 3)], course=COURSE)
+    s = cases.play("cauda_equina", [["q_onset"], "rf_treat", SCREEN, ("rf_treat", 3)], course=COURSE)
     ax = plot_case_path(s.debrief())
     texts = [t.get_text() for t in ax.texts]
     assert "!! critical" in texts and "! unsafe" in texts and "✓ safe" in texts   # words, not colour alone
@@ -165,7 +173,7 @@ def test_path_figure_as_svg_says_it_in_words_and_escapes():
 
     from sciatica_course.plotting.cases import case_path_html, case_path_svg, path_alt
 
-    s = cases.play("cauda_equina", [["q_onset"], SCREEN, ("rf_treat", 3)], course=COURSE)
+    s = cases.play("cauda_equina", [["q_onset"], "rf_treat", SCREEN, ("rf_treat", 3)], course=COURSE)
     d = s.debrief()
     svg = case_path_svg(d)
     root = ET.fromstring(svg)                      # well-formed XML

@@ -24,8 +24,7 @@ def _gated_only(p: CasePlayer):
     """Ask only what the must-ask gate demands (a hurried student), then stop at the first decision."""
     gated = next(s for s in p.session.case.steps if s.requires)
     p.ask(list(gated.requires))
-    while p.session.current is not None and p.session.current.kind == "intake":
-        p.ask([p.session.available_choices()[0].id])
+    p.done_asking()
     return gated
 
 

@@ -265,14 +265,15 @@ def test_case_score_line_shows_the_gate_and_matches_the_lesson():
     p = CasePlayer("anticoagulated_older_client", course=COURSE, record=False)
     gated = next(st for st in p.session.case.steps if st.requires)
     first = next(c.id for c in p.session.current.choices if c.id not in gated.requires)
-    fb = p.ask([first])
+    p.ask([first])
+    p.done_asking()
+    fb = p.choose(p.session.current.choices[0].id)      # deciding before the must-ask questions
     assert fb.gate and fb.gate_points == -gated.gate_penalty
     assert "must-ask gate \u22122" in p.score_html.value, p.score_html.value
     assert f"Score so far: {max(p.session.score, 0):g} of" in p.score_html.value   # never a negative "of"
     assert "This costs \u22122 points" in p.feedback.value
     p.ask([c for c in gated.requires])
-    while p.session.current is not None and p.session.current.kind == "intake":
-        p.ask([p.session.available_choices()[0].id])
+    p.done_asking()
     p.confidence.value = 2
     fb = p.choose(p.session.current.choices[0].id)
     shown = p.feedback.value

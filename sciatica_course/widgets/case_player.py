@@ -21,6 +21,7 @@ from .common import CONFIDENCE_LEVELS, style_html, feedback_html, option_button,
 
 SAFETY_TEXT = {"safe": "✓ safe", "suboptimal": "~ suboptimal", "unsafe": "! unsafe", "critical": "!! critical"}
 SAFETY_CSS = {"safe": "#009E73", "suboptimal": "#B8A800", "unsafe": "#E69F00", "critical": "#D55E00"}
+DONE_ASKING = "Done asking: go to the decision"
 KIND_TEXT = {"intake": "Intake", "red_flag": "Red-flag decision", "referral": "Referral", "irritability": "Irritability",
              "plan": "Plan", "gate": "Must-ask gate", "debrief": "Debrief"}
 CASE_CSS = (
@@ -61,7 +62,9 @@ def _record(attempt: dict) -> Optional[str]:
 def feedback_block(fb, course) -> str:
     """HTML for one Feedback (escaped)."""
     parts = []
-    if fb.held:
+    if fb.kind == "gate":     # a decision tried before the must-ask questions: nothing was taken
+        pass
+    elif fb.held:
         parts.append(f"<p><i>{esc(fb.text)}</i></p>")
     else:
         parts.append(f"<p>{badge(fb.safety)}{esc(points_line(fb))}</p>{paragraphs(fb.text)}")
@@ -138,9 +141,12 @@ def losses_html(score) -> str:
 
 
 def gate_html(fb) -> str:
-    """The must-ask gate, with what it cost (it counts in "Score so far" at once)."""
-    cost = f" This costs {_pts(fb.gate_points)} points." if getattr(fb, "gate_points", None) else ""
-    return f'<p role="alert"><b>Must-ask gate:</b> {esc(fb.gate)}{esc(cost)}</p>'
+    """The must-ask gate, with what it cost (it counts in "Score so far" at once; a second stop at the same gate
+    costs nothing more) and how to go on."""
+    cost = (f" This costs {_pts(fb.gate_points)} points." if getattr(fb, "gate_points", None)
+            else " You have already lost the points for this gate: asking now costs nothing.")
+    how = f" Ask them below, then press {DONE_ASKING} to come back to this decision."
+    return f'<p role="alert"><b>Must-ask gate:</b> {esc(fb.gate)}{esc(cost)}{esc(how)}</p>'
 
 
 def debrief_html(debrief, course, figure: bool = True, safe_path: bool = True) -> str:
@@ -302,6 +308,9 @@ class CasePlayer(W.VBox):
         self.checks = W.VBox()
         self.ask_button = W.Button(description="Ask these questions", tooltip="Ask the ticked questions")
         self.ask_button.on_click(lambda _b: self.ask())
+        self.done_button = W.Button(description=DONE_ASKING, button_style="primary",
+                                    tooltip="Stop asking and make the decision")
+        self.done_button.on_click(lambda _b: self.done_asking())
         self.confidence = W.ToggleButtons(
             options=[(label, value) for label, value in CONFIDENCE_LEVELS], value=None,
             description="How sure are you?", style={"description_width": "initial", "button_width": "auto"},
@@ -346,13 +355,27 @@ class CasePlayer(W.VBox):
         self._render_step()
 
     def ask(self, ids=None):
-        """Ask the ticked intake questions (or the given ids)."""
+        """Ask the ticked intake questions (or the given ids). The player stays at the intake, so a student can
+        ask in rounds; :meth:`done_asking` (the "Done asking" button) goes on to the decision. Once every question
+        is asked it goes on by itself."""
         if ids is None:
             ids = [cb._choice_id for cb in self.checks.children if cb.value]
         if not ids:
             self.feedback.value = feedback_html("<p>Tick at least one question to ask.</p>")
             return None
-        return self._take(list(ids))
+        fb = self._take(list(ids), intake=True)
+        if fb is not None and self.session.current is not None and self.session.current.kind == "intake" \
+                and not self.session.available_choices():
+            self.done_asking()
+        return fb
+
+    def done_asking(self):
+        """Go from the intake to the decision (a must-ask gate is checked when the student decides there)."""
+        s = self.session
+        if s is None or s.finished or s.current.kind != "intake":
+            return
+        s.done_asking()
+        self._render_step()
 
     def choose(self, choice_id: str):
         """Take a single choice at a decision step, with the certainty currently selected."""
@@ -366,17 +389,17 @@ class CasePlayer(W.VBox):
         self.reveal_button.disabled = True
 
     # ---- rendering --------------------------------------------------------------------------
-    def _take(self, choice, confidence=None):
+    def _take(self, choice, confidence=None, intake: bool = False):
         if self.session is None or self.session.finished:
             return None
         try:
-            fb = self.session.choose(choice, confidence=confidence)
+            fb = self.session.ask(choice) if intake else self.session.choose(choice, confidence=confidence)
         except engine.CaseError as e:
             self.feedback.value = feedback_html(f"<p>{esc(e)}</p>")
             return None
         block = feedback_block(fb, self.course)
         title = f"<p><b>{esc(KIND_TEXT.get(fb.kind, fb.kind))}</b></p>"
-        if self.hold_feedback and not fb.held:
+        if self.hold_feedback and not fb.held and fb.kind != "gate":
             self._held.append(title + block)
             gate = gate_html(fb) if fb.gate else ""
             self.feedback.value = feedback_html("<p><i>Feedback held: press Reveal feedback to show it.</i></p>" + gate)
@@ -401,6 +424,9 @@ class CasePlayer(W.VBox):
             self._finish()
             return
         head = f'<div role="heading" aria-level="4"><b>{esc(KIND_TEXT.get(step.kind, step.kind))}.</b> {inline(step.prompt)}</div>'
+        if step.kind == "intake":
+            head += (f"<p><i>Ask in as many rounds as you like. When you have asked enough, press "
+                     f"<b>{esc(DONE_ASKING)}</b>.</i></p>")
         self.prompt.value = head
         if step.multi:
             boxes = []
@@ -410,7 +436,7 @@ class CasePlayer(W.VBox):
                 cb._choice_id = c.id
                 boxes.append(cb)
             self.checks.children = boxes
-            self.step_box.children = [self.prompt, self.checks, self.ask_button]
+            self.step_box.children = [self.prompt, self.checks, W.HBox([self.ask_button, self.done_button])]
         else:
             buttons = []
             for c in shuffled(f"case:{s.case.id}:{step.id}", step.choices):   # the expert's choice is not always first

@@ -235,6 +235,9 @@ def new_cases_played(nb, course):
                     if not todo:
                         break
                 assert not todo, f"{cid}: questions not answered: {[c.id for c in todo]}"
+                done = player.get_by_role("button", name="Done asking: go to the decision", exact=True)
+                if done.count():   # asking stays at the intake (rounds); this goes on to the decision
+                    done.first.click()
                 continue
             (c,) = chosen
             nb.lab.wait_for(player.get_by_role("button", name=c.text, exact=True).first, nb.path,
