@@ -54,6 +54,12 @@ HIGH_IRRITABILITY = {"pain_score": 8, "night_pain": True, "pain_at_rest": True,
                      "symptoms_below_knee": True}
 
 
+# A step in words, as a sentence names it ("Your red-flag decision was an unsafe choice").
+STEP_WORDS = {"intake": "intake", "red_flag": "red-flag decision", "referral": "referral script",
+              "irritability": "irritability rating", "plan": "plan"}
+_A = {"safe": "a", "suboptimal": "a", "unsafe": "an", "critical": "a"}
+
+
 class CaseError(ValueError):
     """A choice that does not fit the current step (unknown id, wrong number, finished case)."""
 
@@ -191,6 +197,7 @@ class Debrief:
     unasked: tuple = ()             # ((question, answer, ((finding_id, label), ...)), ...) present, never asked
     safe_path: tuple = ()           # ((kind, prompt, ((text, feedback), ...)), ...) the expert's steps from where
     #                                 the student's path left it (empty when the student reached the expert's end)
+    safe_path_intro: str = ""       # the sentence that is true of it ("Your plan was a critical choice. ...")
 
     @property
     def percent(self) -> float:
@@ -300,16 +307,38 @@ class Session:
                     asked.update(f for f, _ in found)
         return tuple(out)
 
+    def safe_path_intro(self) -> str:
+        """The one sentence that is true of this path's safe path: the case ended early at a step, or a choice
+        that was not safe left the expert's path (and the case went on). "" when there is no safe path."""
+        steps, early = self._safe_path_steps()
+        if not steps:
+            return ""
+        where = STEP_WORDS.get(steps[0][0].kind, steps[0][0].kind)
+        mine = next((r for r in self.history if r.kind != "gate" and r.step_id == steps[0][0].id), None)
+        later = " and the steps after it" if len(steps) > 1 else ""
+        if mine is None:
+            return (f"Your case ended before {where}. What the expert did from there:" if early else
+                    f"Your path did not reach the expert's {where}. What the expert did there{later}:")
+        if early:
+            return (f"Your {where} ({_A.get(mine.safety, 'a')} {mine.safety} choice) ended the case before the "
+                    f"expert's later steps. What the expert did from that step:")
+        return f"Your {where} was {_A.get(mine.safety, 'a')} {mine.safety} choice. What the expert did at that step{later}:"
+
     def safe_path(self) -> tuple:
         """The expert's steps from the first decision where this path left the expert's with a choice that was not
         safe, or that ended the case early (a critical red-flag choice that closed the case before the referral, a
         critical referral script, an over-referral that skipped the plan): ((kind, prompt, ((text, feedback), ...)),
         ...). Empty while the case runs, and for a path that only took another safe route."""
+        steps, _early = self._safe_path_steps()
+        return tuple((step.kind, step.prompt, tuple((c.text, c.feedback) for c in expert)) for step, expert in steps)
+
+    def _safe_path_steps(self):
+        """([(step, expert choices), ...], whether the case ended before the expert's end)."""
         if not self.finished:
-            return ()
+            return [], False
         epath = self.case.expert_path()
         if not epath:
-            return ()
+            return [], False
         early = epath[-1][0].id != self._ended_at_step
         taken = {r.step_id: r for r in self.history if r.kind != "gate"}
         out, left = [], False
@@ -320,8 +349,8 @@ class Session:
             if not left and (mine is None or set(mine.choice_ids) != {c.id for c in expert}):
                 left = early or mine is None or mine.safety != "safe"
             if left:
-                out.append((step.kind, step.prompt, tuple((c.text, c.feedback) for c in expert)))
-        return tuple(out)
+                out.append((step, expert))
+        return out, early
 
     @property
     def max_score(self) -> float:
@@ -533,7 +562,8 @@ class Session:
                        expert_summary=expert_summary, ending=ending, missed_red_flags=missed,
                        screening_not_asked=not_asked, confident_unsafe=confident_unsafe, gates=gates,
                        what_ifs=tuple(what_ifs(case, self.course)), safety_counts=counts,
-                       points=self.score_detail(), unasked=self.unasked(), safe_path=self.safe_path())
+                       points=self.score_detail(), unasked=self.unasked(), safe_path=self.safe_path(),
+                       safe_path_intro=self.safe_path_intro())
 
     def _missed_red_flags(self):
         vocab = self.course.findings

@@ -120,3 +120,65 @@ def test_the_old_one_call_intake_still_moves_on():
         s.ask(["q_where"])
     with pytest.raises(engine.CaseError, match="intake"):
         s.done_asking()
+
+
+# ---------------------------------------------------------------------------- 2-3. the safe path, said plainly
+def _plan_choices():
+    return [(c.id, st.id, ch.id) for c in COURSE.cases for st in c.steps if st.kind == "plan"
+            for ch in st.choices if ch.safety in ("unsafe", "critical")]
+
+
+def _play_to(p: CasePlayer, step_id: str, choice_id: str, confidence: int = 3) -> bool:
+    """Ask the expert's questions, follow the expert, and take ``choice_id`` at ``step_id``; False if the expert's
+    path never reaches that step."""
+    p.ask([c.id for c in p.session.current.choices if c.expert])
+    p.done_asking()
+    while p.session.current is not None:
+        p.confidence.value = confidence
+        if p.session.current.id == step_id:
+            p.choose(choice_id)
+            return True
+        (cid,) = p.session.expert_choices()
+        p.choose(cid)
+    return False
+
+
+@pytest.mark.parametrize("case_id,step_id,choice_id", _plan_choices())
+def test_an_unsafe_plan_shows_the_safe_path_under_its_feedback(case_id, step_id, choice_id):
+    """Hip replacement, "deep cross-fibre friction along the scar", Certain: the feedback said "critical, −9" and
+    the case ended; the expert's plan was only deep in the debrief table. Under the feedback: the safe path with the
+    expert's plan and one true sentence about why it is shown."""
+    p = CasePlayer(case_id, course=COURSE, record=False)
+    if not _play_to(p, step_id, choice_id):
+        pytest.skip("the expert's path does not reach this plan")
+    assert p.session.finished
+    case, chosen = p.session.case, p.session.case.choice(choice_id)
+    shown = _text(p.feedback.value).replace("&amp;", "&")
+    expert = next(c for c in case.step(step_id).choices if c.expert)
+    assert "The safe path: what should have happened." in shown
+    assert " ".join(expert.text.split()) in shown, shown[-600:]
+    intro = p.session.safe_path_intro()
+    article = "an" if chosen.safety == "unsafe" else "a"
+    assert intro == f"Your plan was {article} {chosen.safety} choice. What the expert did at that step:"
+    assert intro in shown and "or you left" not in shown and "ended before" not in shown
+    assert "The safe path" not in _text(p.debrief.value)      # shown once, under the feedback
+
+
+def test_the_safe_path_sentence_is_the_true_one():
+    """A red-flag choice that ends the case says so; a choice that was not safe, after which the case went on, says
+    that instead; never both at once."""
+    p = CasePlayer("after_hip_replacement", course=COURSE, record=False)
+    _play_to(p, "red_flag", "rf_urgent")
+    intro = p.session.safe_path_intro()
+    assert intro.startswith("Your red-flag decision (a suboptimal choice) ended the case before the expert's later")
+    p = CasePlayer("desk_worker_disc", course=COURSE, record=False)
+    _play_to(p, "irritability", "irr_low")
+    finish = p.session
+    while not finish.finished:
+        p.confidence.value = 3
+        p.choose(finish.expert_choices()[0])
+    intro = finish.safe_path_intro()
+    assert intro == ("Your irritability rating was an unsafe choice. What the expert did at that step and the "
+                     "steps after it:"), intro
+    assert intro in _text(p.feedback.value)
+    assert engine.play_expert("desk_worker_disc", COURSE).safe_path_intro() == ""

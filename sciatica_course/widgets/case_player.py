@@ -91,12 +91,15 @@ def unasked_html(unasked, heading: str = "You did not ask, and it was present") 
             f"reasoning may mention them.</p><ul>{items}</ul>")
 
 
-def safe_path_html(steps) -> str:
-    """After a choice that ended the case early: what should have happened, and what to say to the client."""
+def safe_path_html(steps, intro: str = "") -> str:
+    """After a choice that was not safe, or that ended the case early: what should have happened, and at a
+    referral what to say to the client. ``intro`` is the engine's sentence that is true of this path
+    (:meth:`sciatica_course.cases.Session.safe_path_intro`)."""
     if not steps:
         return ""
-    out = ['<div role="region" aria-label="The safe path"><p><b>The safe path: what should have happened</b>, '
-           "from the step where your path left the expert's:</p><ol>"]
+    intro = intro or "From the step where your path left the expert's:"
+    out = ['<div role="region" aria-label="The safe path"><p><b>The safe path: what should have happened.</b> '
+           f"{esc(intro)}</p><ol>"]
     for kind, prompt, expert in steps:
         label = "What to say to the client" if kind == "referral" else KIND_TEXT.get(kind, kind)
         said = "".join(
@@ -159,7 +162,7 @@ def debrief_html(debrief, course, figure: bool = True, safe_path: bool = True) -
     if d.points is not None:
         out.append(losses_html(d.points))
     if safe_path:
-        out.append(safe_path_html(d.safe_path))
+        out.append(safe_path_html(d.safe_path, d.safe_path_intro))
     counts = ", ".join(f"{esc(SAFETY_TEXT[k])}: {v}" for k, v in d.safety_counts.items() if v)
     if counts:
         out.append(f"<p>Your choices by safety class: {counts}</p>")
@@ -453,7 +456,7 @@ class CasePlayer(W.VBox):
         self.score_html.value = f"<p><b>Finished. Score: {esc(d.points.headline())}</b></p>"
         shown = bool(d.safe_path) and not s.exam_mode and not self.hold_feedback
         if shown:        # right under the choice that ended the case, before the debrief
-            self.feedback.value += feedback_html(safe_path_html(d.safe_path))
+            self.feedback.value += feedback_html(safe_path_html(d.safe_path, d.safe_path_intro))
         html = debrief_html(d, self.course, safe_path=not shown)
         if self.record and self.attempt is None:
             self.attempt = s.to_attempt()
