@@ -257,3 +257,38 @@ def test_a_systemic_contraindication_leads_over_a_routine_flag_that_would_let_tr
     points = _referral_points(r)
     assert "Do not treat today" in points[0]
     assert all("Treatment may" not in p for p in points)
+
+
+# ---- 5. stretches in pregnancy: no lying-on-the-back version from about 20 weeks --------------------------------
+@pytest.mark.parametrize("weeks", [20, 28, 36])
+def test_knee_to_opposite_shoulder_is_left_out_from_20_weeks_with_the_positioning_reason(weeks):
+    r = rec(pregnancy_weeks=weeks, pain_score=1)
+    assert "knee_to_opposite_shoulder" not in r.self_care
+    for sid in r.self_care:
+        s = COURSE.stretches[sid]
+        assert s.position not in ("supine", "prone"), sid
+        assert not s.how.lower().startswith(("lying or sitting", "lying on the back", "lying on a ball")), sid
+    left = next(p.text for p in explain(r, course=COURSE) if p.text.startswith("Not suggested today"))
+    assert re.search(r"Knee to opposite shoulder \(Pregnancy from about 20 weeks \(positioning\)", left), left
+
+
+def test_knee_to_opposite_shoulder_is_still_offered_before_20_weeks_and_not_pregnant():
+    assert "knee_to_opposite_shoulder" in rec(pregnancy_weeks=16, pain_score=1).self_care
+    assert "knee_to_opposite_shoulder" in rec(pain_score=1).self_care
+
+
+# ---- 8. a head injury on a blood thinner: the 8-hour scan is promised only for an anticoagulant ---------------------
+def test_head_injury_on_a_blood_thinner_keeps_the_emergency_department_and_promises_the_scan_only_for_anticoagulants():
+    r = rec(anticoagulants=True, head_injury=True)          # the finding covers aspirin and clopidogrel as well
+    ref = r.referral
+    assert r.urgency == "emergency" and ref.rule == "anticoagulant_head_injury"
+    assert "Emergency Department" in ref.where and "Emergency Department" in ref.say
+    # the words the client hears promise no scan (true for aspirin or clopidogrel, where the hospital decides)
+    assert "scan" not in ref.say.lower() and "8 hours" not in ref.say
+    # wherever 8 hours is named it is tied to an anticoagulant
+    rule = _rule("anticoagulant_head_injury")
+    for text in (ref.timeframe, rule.explanation):
+        for m in re.finditer(r"[^.;]*8 hours[^.;]*", text):
+            assert "anticoagulant" in m.group(0), m.group(0)
+    assert "antiplatelet" in rule.explanation and "aspirin" in rule.explanation
+    assert "nice_ng232_community_referral" in ref.sources
