@@ -289,11 +289,17 @@ class Session:
 
     def unasked(self) -> tuple:
         """What the client would have told you and you never asked: ((question, answer, ((finding_id, label),
-        ...)), ...) for each intake question not asked whose findings are present (true, or a number other than
-        0). Feedback and the debrief say so plainly instead of quoting a finding the student never gathered."""
+        ...)), ...) for each intake question not asked whose findings are present (true, a number other than 0, or
+        false for a finding a red-flag rule reads by its absence, e.g. not getting better). Feedback and the debrief
+        say so plainly instead of quoting a finding the student never gathered."""
         vocab = self.course.findings
+        # a finding whose ABSENCE a red-flag rule reads (none_of: "not getting better" = improving false) is
+        # something the client would have told you too
+        telling_false = {t if isinstance(t, str) else t.finding
+                         for rf in self.course.red_flags for r in rf.rules for t in r.when.none_of}
         present = {k: v for k, v in self.case.findings_dict().items()
-                   if v is True or (not isinstance(v, bool) and isinstance(v, (int, float)) and v)}
+                   if v is True or (v is False and k in telling_false)
+                   or (not isinstance(v, bool) and isinstance(v, (int, float)) and v)}
         asked = {f for cid in self.asked for f in self.case.choice(cid).asks}
         out = []
         for s in self.case.steps:
@@ -611,11 +617,14 @@ def _short(text: str, limit: int = 70) -> str:
 
 
 def _finding_text(vocab, fid: str, value) -> str:
-    """A present finding in words: its label, with the number for a measured one ("Pain now (0-10): 7")."""
+    """A present finding in words: its label, with the number for a measured one ("Pain now (0-10): 7"), or "Not ..."
+    for a finding that tells by its absence ("Not getting better")."""
     spec = vocab.get(fid)
     label = spec.label if spec is not None else fid.replace("_", " ")
     if value is True:
         return label
+    if value is False:
+        return f"Not {label[:1].lower()}{label[1:]}"
     unit = spec.unit if spec is not None and spec.unit else ""
     unit = "" if not unit or any(w in label.lower() for w in unit.split()) else f" {unit}"   # "(minutes)", "(0-10)"
     return f"{label}: {value:g}{unit}"

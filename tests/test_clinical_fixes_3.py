@@ -292,3 +292,24 @@ def test_head_injury_on_a_blood_thinner_keeps_the_emergency_department_and_promi
             assert "anticoagulant" in m.group(0), m.group(0)
     assert "antiplatelet" in rule.explanation and "aspirin" in rule.explanation
     assert "nice_ng232_community_referral" in ref.sources
+
+
+# ---- 9. a case's "you did not ask" lists a finding that tells by its absence (not getting better) ------------------
+def test_unasked_lists_not_getting_better_when_the_onset_question_was_not_asked():
+    from sciatica_course import cases as engine
+    from sciatica_course.cases import _finding_text
+
+    case = COURSE.cases["new_foot_drop"]
+    assert case.findings_dict()["improving"] is False
+    s = engine.start("new_foot_drop", COURSE)
+    found = {f: label for _q, _a, items in s.unasked() for f, label in items}
+    assert found.get("improving") == "Not getting better", found
+    assert _finding_text(COURSE.findings, "improving", False) == "Not getting better"
+    # a finding stored as false that no rule reads by its absence is still not listed (e.g. no fever)
+    telling = {t if isinstance(t, str) else t.finding for rf in COURSE.red_flags for r in rf.rules for t in r.when.none_of}
+    for cid in COURSE.cases.ids:
+        st = engine.start(cid, COURSE)
+        for _q, _a, items in st.unasked():
+            for f, _label in items:
+                v = COURSE.cases[cid].findings_dict()[f]
+                assert v is not False or f in telling, (cid, f)
