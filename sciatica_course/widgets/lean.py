@@ -154,5 +154,7 @@ def __getattr__(name: str) -> Any:
 
 
 def style_block(html: str) -> _ipw.HTML:
-    """One HTML widget per kernel for this ``<style>...</style>`` block, shared (and frozen) like a layout."""
-    return _shared(__getattr__("HTML"), {"value": html})
+    """One HTML widget per kernel for this ``<style>...</style>`` block, shared (and frozen) like a layout. It takes
+    no room on the page (``display: none``; a style element applies all the same): visible, it was an empty line
+    above every question (walk-through)."""
+    return _shared(__getattr__("HTML"), {"value": html, "layout": layout(display="none")})

@@ -408,9 +408,19 @@ def _has_quiz(nb: Rendered) -> bool:
 
 _JS_LAYOUT = """(root) => {
   const nb = document.querySelector(root);
-  if (!nb) return {right: [], squeezed: [], tall: []};
-  const out = {right: [], squeezed: [], tall: []};
+  if (!nb) return {right: [], squeezed: [], tall: [], empty: [], unstyled: []};
+  const out = {right: [], squeezed: [], tall: [], empty: [], unstyled: []};
   const vh = window.innerHeight;
+  // the course's style block is in every course widget: it takes no room (it was an empty line above each question)
+  // and its rules still apply (an option group is laid out as the course's stylesheet says)
+  for (const h of nb.querySelectorAll('.widget-html')) {
+    if (!h.querySelector('style') || h.innerText.trim() || h.querySelector('img, svg, canvas')) continue;
+    const r = h.getBoundingClientRect();
+    if (r.height > 0) out.empty.push(`${Math.round(r.height)} px`);
+  }
+  for (const q of nb.querySelectorAll('.sc-quiz + .sc-quiz')) {   // a rule between stacked questions
+    if (getComputedStyle(q).borderTopStyle !== 'solid') out.unstyled.push(q.innerText.slice(0, 60));
+  }
   for (const cell of nb.querySelectorAll('.jp-OutputArea-output td, .jp-OutputArea-output th')) {
     if (/^[-+−–]?[0-9.,%\s]*$/.test(cell.innerText.trim())) continue;  // numbers align right, as they should
     const a = getComputedStyle(cell).textAlign;
@@ -441,5 +451,7 @@ def test_layout_reads_at_laptop_size(rendered):
     found = rendered.page.evaluate(_JS_LAYOUT, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
     problems = ([f"right-aligned table cell: {t!r}" for t in found["right"][:5]]
                 + [f"text squeezed into {t!r}" for t in found["squeezed"]]
-                + [f"taller than the screen: {t}" for t in found["tall"]])
+                + [f"taller than the screen: {t}" for t in found["tall"]]
+                + [f"an empty line above a widget (its style block): {t}" for t in found["empty"][:3]]
+                + [f"course styles not applied: {t!r}" for t in found["unstyled"][:3]])
     assert not problems, f"{rendered.path}:\n" + "\n".join(problems)
