@@ -102,6 +102,9 @@ class Score:
     earned_parts: tuple = ()        # (("choices", 8.0), ("certainty", 4.0))
     lost_parts: tuple = ()          # (("choices", 3.0), ("certainty", 6.0), ("must-ask gate", 2.0))
     losses: tuple = ()              # ((what, points < 0), ...) in the order they happened
+    missed: tuple = ()              # ((what, points > 0), ...) what the expert's path earns that this one did not:
+    #                                 questions not asked, a lower-scoring choice, certainty below Certain, a step
+    #                                 not reached ("certainty: Fairly sure earns +2 where Certain earns +3")
 
     @property
     def net(self) -> float:
@@ -112,26 +115,42 @@ class Score:
         return max(self.net, 0.0)
 
     @property
-    def percent(self) -> float:
-        return round(100 * min(self.shown, self.max_score) / self.max_score, 1) if self.max_score else 0.0
+    def percent(self) -> int:
+        """A whole percent ("93%"), never 100% short of full marks nor 0% above 0."""
+        if not self.max_score:
+            return 0
+        whole = round(100 * min(self.shown, self.max_score) / self.max_score)
+        if whole == 100 and self.shown < self.max_score:
+            return 99
+        return 1 if whole == 0 and self.shown > 0 else int(whole)
+
+    @property
+    def not_earned(self) -> float:
+        """What the expert's path earns that this one did not (the sum of ``missed``)."""
+        return round(sum(v for _w, v in self.missed), 2)
 
     def headline(self) -> str:
-        """"5 of 29 points (17%)": the score shown, never below 0."""
-        return f"{self.shown:g} of {self.max_score:g} points ({self.percent:g}%)"
+        """"5 of 29 points (17%)": the score shown, never below 0, a whole percent."""
+        return f"{self.shown:g} of {self.max_score:g} points ({self.percent}%)"
 
     def text(self) -> str:
         """The headline, then what was earned and lost when anything was lost (plain text, no HTML)."""
         return self.headline() + self.detail()
 
     def detail(self) -> str:
-        """": 6 earned (choices +6), 9 lost (choices −3, certainty −6). ..." when anything was lost, else ""."""
-        out = ""
+        """": 6 earned (choices +6), 9 lost (choices −3, certainty −6). ..." when anything was lost or not earned,
+        else "" (a full score needs no explanation). Every sentence ends with a full stop."""
+        if not self.lost and not self.missed:
+            return ""
+        parts = lambda ps, sign: ", ".join(f"{k} {sign}{v:g}" for k, v in ps)  # noqa: E731
+        out = f": {self.earned:g} earned" + (f" ({parts(self.earned_parts, '+')})" if self.earned_parts else "")
         if self.lost:
-            parts = lambda ps, sign: ", ".join(f"{k} {sign}{v:g}" for k, v in ps)  # noqa: E731
-            out += f": {self.earned:g} earned" + (f" ({parts(self.earned_parts, '+')})" if self.earned_parts else "")
             out += f", {self.lost:g} lost ({parts(self.lost_parts, chr(0x2212))})"
-            if self.net < 0:
-                out += ". You lost more than you earned, and a case score stops at 0"
+        if self.missed:
+            out += f", {self.not_earned:g} not earned (each named below)"
+        out += "."
+        if self.net < 0:
+            out += " You lost more than you earned, and a case score stops at 0."
         return out
 
 
@@ -200,10 +219,10 @@ class Debrief:
     safe_path_intro: str = ""       # the sentence that is true of it ("Your plan was a critical choice. ...")
 
     @property
-    def percent(self) -> float:
+    def percent(self) -> int:
         if self.points is not None:
             return self.points.percent
-        return round(100 * max(self.score, 0) / self.max_score, 1) if self.max_score else 0.0
+        return Score(max(self.score, 0), 0, self.max_score).percent
 
     def score_text(self) -> str:
         """The score in words ("5 of 29 points (17%): 11 earned ..., 6 lost ..."), never a negative "of"."""
@@ -285,7 +304,45 @@ class Session:
         keep = lambda d: tuple((k, round(v, 2)) for k, v in d.items() if v)  # noqa: E731
         return Score(earned=round(sum(earned.values()), 2), lost=round(sum(lost.values()), 2),
                      max_score=self.max_score, earned_parts=keep(earned), lost_parts=keep(lost),
-                     losses=tuple(losses))
+                     losses=tuple(losses), missed=self._missed_points())
+
+    def _missed_points(self) -> tuple:
+        """((what, points > 0), ...): what the expert's path (at Certain) earns that this path did not, step by
+        step, so every point between the score and the maximum is named. Empty while nothing is missed."""
+        if not self.finished:      # during the case this would tell the student which questions to ask
+            return ()
+        taken = {r.step_id: r for r in self.history if r.kind not in ("gate", "intake")}
+        out = []
+        for step, expert in self.case.expert_path():
+            where = STEP_WORDS.get(step.kind, step.kind)
+            if step.kind == "intake":
+                gap = [c for c in expert if c.id not in self.asked and c.points > 0]
+                if gap:
+                    n = len(gap)
+                    out.append((f"{n} of the expert's questions not asked (" +
+                                "; ".join(_short(c.text, 50) for c in gap) + ")", sum(c.points for c in gap)))
+                continue
+            if step.kind not in DECISION_KINDS:
+                continue
+            best = sum(c.points for c in expert)
+            mine = taken.get(step.id)
+            if mine is None:
+                out.append((f"{where} not reached: the expert's choice there earns {best:+g}, "
+                            f"and {CBM_RIGHT[3]:+d} for certainty", best + CBM_RIGHT[3]))
+                continue
+            got = max(mine.choice_points, 0.0)
+            if got < best:
+                out.append((f"{where}: your choice earns {got:+g} where the expert's earns {best:+g}", best - got))
+            marks = max(mine.certainty_marks or 0.0, 0.0)
+            if marks < CBM_RIGHT[3]:
+                level = CONFIDENCE_LABELS.get(mine.confidence or 1, "")
+                if mine.safety == "safe":
+                    what = f"certainty ({where}): {level} earns {marks:+g} where Certain earns {CBM_RIGHT[3]:+d}"
+                else:
+                    what = (f"certainty ({where}): a {mine.safety} choice earns no certainty points; "
+                            f"the expert's at Certain earns {CBM_RIGHT[3]:+d}")
+                out.append((what, CBM_RIGHT[3] - marks))
+        return tuple((w, round(v, 2)) for w, v in out)
 
     def unasked(self) -> tuple:
         """What the client would have told you and you never asked: ((question, answer, ((finding_id, label),
@@ -540,8 +597,9 @@ class Session:
             chosen = tuple((c.id, c.text, c.safety, c.points, c.feedback, c.rationale, c.sources)
                            for c in (case.choice(cid) for cid in r.choice_ids))
             expert = tuple((c.id, c.text) for c in step.choices if c.expert)
-            if step.kind == "intake":
-                matches = all(case.choice(cid).expert for cid in r.choice_ids)
+            if step.kind == "intake":   # the same as the expert: only expert questions, and by the end all of them
+                matches = all(case.choice(cid).expert for cid in r.choice_ids) and \
+                    {c.id for c in step.choices if c.expert} <= set(self.asked)
             else:
                 matches = set(r.choice_ids) == {c.id for c in step.choices if c.expert}
             rows.append(DebriefRow(step_id=step.id, kind=step.kind, prompt=step.prompt, chosen=chosen,

@@ -182,3 +182,110 @@ def test_the_safe_path_sentence_is_the_true_one():
                      "steps after it:"), intro
     assert intro in _text(p.feedback.value)
     assert engine.play_expert("desk_worker_disc", COURSE).safe_path_intro() == ""
+
+
+# ---------------------------------------------------------------------------- 4. the score text
+@pytest.mark.parametrize("case_id", CASES)
+@pytest.mark.parametrize("confidence", [1, 2, 3])
+def test_the_expert_path_below_certain_names_the_certainty_points(case_id, confidence):
+    """"26 of 28 points (92.9%)" on a path that matched the expert, with no line saying where the 2 went: each
+    decision below Certain is named ("certainty (plan): Fairly sure earns +2 where Certain earns +3"), the
+    percent is whole, and the named points add up to the gap."""
+    p = CasePlayer(case_id, course=COURSE, record=False)
+    p.ask([c.id for c in p.session.current.choices if c.expert])
+    p.done_asking()
+    _expert_decisions(p, confidence)
+    pts = p.session.score_detail()
+    gap = p.session.max_score - pts.shown
+    assert pts.not_earned == pytest.approx(gap)
+    debrief = _text(p.debrief.value)
+    assert re.search(r"\(\d+%\)", pts.headline()) and not re.search(r"\d\.\d+%", debrief + _text(p.score_html.value))
+    if confidence == 3:
+        assert pts.missed == () and pts.detail() == "" and "not earned" not in debrief
+        return
+    level = engine.CONFIDENCE_LABELS[confidence]
+    decisions = [s for s, _c in p.session.case.expert_path() if s.kind in DECISION_KINDS]
+    assert len(pts.missed) == len(decisions)
+    for what, v in pts.missed:
+        assert what.startswith("certainty (") and f"{level} earns +{confidence} where Certain earns +3" in what
+        assert v == 3 - confidence
+        assert f"{v:g} not earned: {what}" in debrief
+    assert pts.detail().endswith(".") and f"{gap:g} not earned" in debrief
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_every_point_between_the_score_and_the_maximum_is_named(case_id):
+    """Hurried and wrong (only the gated questions, the worst red-flag choice, Certain): what was lost and what
+    was not earned add up to the distance from the maximum, and each sentence ends with a full stop."""
+    s = engine.start(case_id, COURSE)
+    every = {r for st in s.case.steps for r in st.requires}
+    s.ask([c.id for c in s.current.choices if c.id in every] or [s.current.choices[0].id])
+    s.done_asking()
+    while not s.finished:
+        if s.current.kind == "intake":
+            s.choose([c.id for c in s.available_choices() if c.id in every] or [s.available_choices()[0].id])
+            continue
+        worst = max(s.current.choices, key=lambda c: (engine.SAFETY_ORDER.index(c.safety), -c.points))
+        s.choose(worst.id, confidence=3)
+    pts = s.score_detail()
+    assert pts.max_score - pts.earned == pytest.approx(pts.not_earned)
+    assert pts.earned - pts.lost == pytest.approx(s.score)
+    text = pts.text()
+    assert text.endswith("."), text
+    if pts.net < 0:
+        assert text.endswith("a case score stops at 0.")
+    assert re.fullmatch(r"\d+ of \d+ points \(\d+%\)", pts.headline()), pts.headline()
+
+
+def test_percent_is_whole_and_honest_at_the_ends():
+    assert engine.Score(26, 0, 28).headline() == "26 of 28 points (93%)"
+    assert engine.Score(1, 0, 29).percent == 3 and engine.Score(0, 9, 32).headline() == "0 of 32 points (0%)"
+    assert engine.Score(299, 0, 300).percent == 99 and engine.Score(1, 0, 300).percent == 1
+
+
+# ---------------------------------------------------------------------------- 5. the intake row's Match
+def _rows(html: str) -> list:
+    return [_text(r) for r in re.findall(r"<tr><th scope='row'>Intake</th>.*?</tr>", html)]
+
+
+def test_an_intake_row_is_the_same_as_the_expert_only_when_it_is():
+    """"same as the expert" on a row where the student asked 2 of the expert's 8 (here 9) questions."""
+    case = COURSE.cases["after_hip_replacement"]
+    expert = [c.id for c in case.steps[0].choices if c.expert]
+    p = CasePlayer(case.id, course=COURSE, record=False)
+    p.ask(expert[:2])
+    p.done_asking()
+    p.confidence.value = 3
+    p.choose("rf_treat")                       # the gate: back to the intake
+    p.ask([r for r in case.step("red_flag").requires] + ["q_water"])
+    p.done_asking()
+    _expert_decisions(p)
+    rows = _rows(p.debrief.value)
+    m = len(expert)
+    assert len(rows) == 2 and not any("same as the expert" in r for r in rows), rows
+    assert f"2 of the expert's {m} questions; {2 + len(case.step('red_flag').requires)} of {m} over all your " \
+           "rounds" in rows[0].replace("&#x27;", "'")
+    assert "and 1 the expert does not ask" in rows[1]
+    intake = [r for r in p.session.debrief().rows if r.kind == "intake"]
+    assert not any(r.matches_expert for r in intake)
+
+
+def test_asking_every_expert_question_in_rounds_matches():
+    case = COURSE.cases["after_hip_replacement"]
+    expert = [c.id for c in case.steps[0].choices if c.expert]
+    p = CasePlayer(case.id, course=COURSE, record=False)
+    p.ask(expert[:3])
+    p.ask(expert[3:])
+    p.done_asking()
+    _expert_decisions(p)
+    rows = [r.replace("&#x27;", "'") for r in _rows(p.debrief.value)]
+    assert f"3 of the expert's {len(expert)} questions; with your other rounds, all of the expert's" in rows[0]
+    assert all(r.matches_expert for r in p.session.debrief().rows)
+    solo = _rows(debrief_html_of(engine.play_expert(case.id, COURSE)))
+    assert len(solo) == 1 and "same as the expert" in solo[0]
+
+
+def debrief_html_of(session):
+    from sciatica_course.widgets.case_player import debrief_html
+
+    return debrief_html(session.debrief(), COURSE, figure=False)

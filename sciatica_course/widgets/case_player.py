@@ -136,11 +136,17 @@ def score_so_far(session) -> str:
 
 
 def losses_html(score) -> str:
-    """Where the points were lost, each choice named (the debrief)."""
-    if not score.losses:
-        return ""
-    items = "".join(f"<li>{esc(_pts(pts))}: {esc(what)}</li>" for what, pts in score.losses)
-    return f"<p>Where you lost points:</p><ul>{items}</ul>"
+    """Where the points were lost, each choice named, then the points not earned, each named (the debrief): with
+    both lists every point between the score and the maximum is explained."""
+    out = ""
+    if score.losses:
+        items = "".join(f"<li>{esc(_pts(pts))}: {esc(what)}</li>" for what, pts in score.losses)
+        out += f"<p>Where you lost points:</p><ul>{items}</ul>"
+    missed = getattr(score, "missed", ())
+    if missed:
+        items = "".join(f"<li>{esc(f'{pts:g}')} not earned: {esc(what)}</li>" for what, pts in missed)
+        out += f"<p>Points you did not earn (the expert's path at Certain earns them):</p><ul>{items}</ul>"
+    return out
 
 
 def gate_html(fb) -> str:
@@ -150,6 +156,26 @@ def gate_html(fb) -> str:
             else " You have already lost the points for this gate: asking now costs nothing.")
     how = f" Ask them below, then press {DONE_ASKING} to come back to this decision."
     return f'<p role="alert"><b>Must-ask gate:</b> {esc(fb.gate)}{esc(cost)}{esc(how)}</p>'
+
+
+def intake_match(row, rows) -> str:
+    """The Match cell of an intake row, true to the count: "same as the expert" only when this round asked only
+    the expert's questions and, with any other rounds, all of them; else "2 of the expert's 8 questions"."""
+    expert = {cid for cid, _t in row.expert}
+    mine = [c[0] for c in row.chosen]
+    k, extra = sum(c in expert for c in mine), sum(c not in expert for c in mine)
+    rounds = [r for r in rows if r.kind == "intake" and r.step_id == row.step_id]
+    asked = {c[0] for r in rounds for c in r.chosen}
+    if not extra and k == len(expert):
+        return "same as the expert"
+    text = f"{k} of the expert's {len(expert)} questions"
+    if extra:
+        text += f", and {extra} the expert does not ask"
+    if len(rounds) > 1:
+        got = len(expert & asked)
+        text += ("; with your other rounds, all of the expert's" if got == len(expert)
+                 else f"; {got} of {len(expert)} over all your rounds")
+    return text
 
 
 def debrief_html(debrief, course, figure: bool = True, safe_path: bool = True) -> str:
@@ -188,6 +214,8 @@ def debrief_html(debrief, course, figure: bool = True, safe_path: bool = True) -
             "Not asked yet: " + "; ".join(esc(c[1]) for c in r.chosen)
         expert = "<br>".join(esc(t) for _i, t in r.expert) if r.kind != "gate" else "Ask them before deciding"
         same = "same as the expert" if r.matches_expert else "differs"
+        if r.kind == "intake":
+            same = intake_match(r, d.rows)
         conf = engine.CONFIDENCE_LABELS.get(r.confidence, "-") if r.confidence else "-"
         rows.append(f"<tr><th scope='row'>{esc(KIND_TEXT.get(r.kind, r.kind))}</th><td>{yours}</td><td>{expert}</td>"
                     f"<td>{esc(same)}</td><td>{esc(conf)}</td><td>{r.points:+g}</td></tr>")
