@@ -313,3 +313,35 @@ def test_unasked_lists_not_getting_better_when_the_onset_question_was_not_asked(
             for f, _label in items:
                 v = COURSE.cases[cid].findings_dict()[f]
                 assert v is not False or f in telling, (cid, f)
+
+
+# ---- 3b. gestation handled the same way everywhere: before about 17 weeks the Emergency Department -------------------
+@pytest.mark.parametrize("weeks", [6, 12, 16])
+def test_a_warning_sign_before_17_weeks_goes_to_the_emergency_department_in_line_and_words(weeks):
+    ref = rec(pregnancy_warning_signs=True, pregnancy_weeks=weeks).referral
+    assert ref.rule == "pregnancy_warning_signs" and ref.urgency == "emergency"
+    assert ref.where.startswith("Hospital Emergency Department") and "Emergency Department" in ref.say
+    assert "ring the maternity unit" not in ref.say and "aternity triage" not in ref.where
+    assert "pregnant" in ref.say and "weeks" in ref.say
+
+
+@pytest.mark.parametrize("weeks", [17, 30])
+def test_a_warning_sign_from_17_weeks_or_without_weeks_goes_to_maternity_triage(weeks):
+    for f in (dict(pregnancy_warning_signs=True, pregnancy_weeks=weeks), dict(pregnancy_warning_signs=True)):
+        ref = rec(**f).referral
+        assert ref.where.startswith("Maternity triage") and "maternity unit" in ref.say, f
+
+
+@pytest.mark.parametrize("rule_id,emergency", [("pregnancy_sudden_severe_pain", True), ("pregnancy_warning_signs", True),
+                                               ("fever_back_pain", False), ("dvt_suspected", False)])
+def test_the_gestation_threshold_is_the_same_for_every_pregnancy_referral(rule_id, emergency):
+    rule = _rule(rule_id)
+    for weeks in range(1, 43):
+        f = _presentation(rule, weeks)
+        if rule_id == "pregnancy_sudden_severe_pain":
+            f["pregnancy_weeks"] = weeks
+        refs = rec(**f).referrals
+        ref = next(x for x in refs if x.rule in (rule_id, rule_id + "_early"))
+        maternity = ref.where.startswith("Maternity triage")
+        assert maternity == (weeks >= 17), (rule_id, weeks, ref.where)
+        assert maternity or ref.where.startswith("Hospital Emergency Department"), (rule_id, weeks, ref.where)
