@@ -765,6 +765,26 @@ def _variants(case, vocab) -> list:
     return [(label, {k: v for k, v in ch.items() if k in vocab}) for label, ch in out]
 
 
+def _what_if_position(case, base, rec) -> Optional[str]:
+    """The position a what-if row shows. The general rules do not know every case's own precautions (a posterior
+    hip replacement, a frail older client): where the case's expert chose another position than the rules give
+    the same client, and the variant leaves the rules' position as it was, the row keeps the expert's position
+    (the variant changes nothing that made the expert choose it). A variant that moves the position (high
+    irritability, pregnancy) shows the rules' new one."""
+    expert = case.expected.position
+    if rec.treat_today and expert and base.treat_today and rec.position == base.position != expert:
+        return expert
+    return rec.position
+
+
+def _as_expert(case, base):
+    """The client as the case's expert treats them: the rules' recommendation with the expert's position (what a
+    what-if's "the position changes from ..." compares against)."""
+    if base.treat_today and case.expected.position:
+        return dataclasses.replace(base, position=case.expected.position)
+    return base
+
+
 def what_ifs(case, course=None) -> list:
     """The same client with one thing changed, each run through ``recommend``."""
     from .reasoning import recommend
@@ -785,9 +805,11 @@ def what_ifs(case, course=None) -> list:
             continue
         from .plandiff import plan_differences   # the same comparison as the session planner's "What changed"
 
-        diffs = plan_differences(base, rec, course)
+        position = _what_if_position(case, base, rec)
+        diffs = plan_differences(_as_expert(case, base), dataclasses.replace(rec, position=position), course)
         out.append(WhatIf(label=label, changes=changes, urgency=rec.urgency, treat_today=rec.treat_today,
-                          irritability=rec.irritability, position=rec.position, techniques=tuple(rec.techniques),
+                          irritability=rec.irritability, position=position,
+                          techniques=tuple(rec.techniques),
                           avoided=tuple(rec.avoided), differences=tuple(diffs) or ("no change in the plan",)))
     return out
 

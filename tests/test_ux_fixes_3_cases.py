@@ -289,3 +289,28 @@ def debrief_html_of(session):
     from sciatica_course.widgets.case_player import debrief_html
 
     return debrief_html(session.debrief(), COURSE, figure=False)
+
+
+# ---------------------------------------------------------------------------- 6. the what-if position
+@pytest.mark.parametrize("case_id", [c.id for c in COURSE.cases if c.expected.treat_today and c.expected.position])
+def test_a_what_if_keeps_the_experts_position_unless_the_variant_moves_it(case_id):
+    """Hip replacement: "on anticoagulants: treat today at low irritability, lying face down (prone)" while the
+    expert treats her supine or side-lying (the general rules do not know the posterior-approach precautions)."""
+    from sciatica_course.reasoning import recommend
+
+    case = COURSE.cases[case_id]
+    base = recommend(case.findings_dict(), course=COURSE)
+    for w in engine.what_ifs(case, COURSE):
+        if not w.treat_today or w.note:
+            continue
+        rec = recommend({**case.findings_dict(), **w.changes}, course=COURSE)
+        if rec.position == base.position:
+            assert w.position == case.expected.position, (w.label, w.position, case.expected.position)
+        else:
+            assert w.position == rec.position
+    if case_id == "after_hip_replacement":
+        anticoag = next(w for w in engine.what_ifs(case, COURSE) if "anticoagulants" in w.label)
+        assert anticoag.position == "supine"
+        html = _text(debrief_html_of(engine.play_expert(case_id, COURSE)))
+        assert "face down" not in html
+        assert "the position changes from lying on the back (supine) to side-lying" in html, html[-1500:]
