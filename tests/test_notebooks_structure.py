@@ -144,3 +144,4 @@ def test_the_references_heading_is_with_the_references(lesson):
         "a References heading ends a prose cell; lesson.end shows it"
     first = lesson_mod.end(lesson.id, COURSE).parts[0]._repr_html_()
     assert "<h3>References</h3><ul>" in first
+

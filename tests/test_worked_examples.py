@@ -34,7 +34,8 @@ def test_screening_example_shows_findings_and_the_same_result_as_the_widget():
 def test_the_form_is_built_only_when_asked_for_and_keeps_the_findings():
     ipywidgets.Widget.close_all()
     ex = A.screening_example(course=COURSE, pregnancy_weeks=30, foot_drop=True)
-    assert sum(_models().values()) <= 8, _models()                   # not the 50 of a whole screening form
+    assert sum(_models().values()) <= 9, _models()   # not the 50 of a whole screening form (9: the style block
+    # has a hidden layout of its own, made once per kernel)
     assert ex.form is None
     ex.open_button.click()
     assert isinstance(ex.form, A.ScreeningWidget) and ex.form in ex.children
