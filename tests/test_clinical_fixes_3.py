@@ -345,3 +345,18 @@ def test_the_gestation_threshold_is_the_same_for_every_pregnancy_referral(rule_i
         maternity = ref.where.startswith("Maternity triage")
         assert maternity == (weeks >= 17), (rule_id, weeks, ref.where)
         assert maternity or ref.where.startswith("Hospital Emergency Department"), (rule_id, weeks, ref.where)
+
+
+def test_when_treatment_is_stopped_the_lead_referral_never_lets_treatment_go_ahead():
+    bools = [f.id for f in COURSE.findings if f.type == "bool"]
+    checked = 0
+    for a, b in itertools.combinations(bools, 2):
+        r = rec(**{a: True, b: True})
+        if r.treat_today:
+            continue
+        assert r.referral is not None, (a, b)
+        assert not r.referral.do.startswith(("Treatment may", "Treatment can")), (a, b, r.referral.rule)
+        checked += 1
+    assert checked > 300
+    r = rec(severe_uncontrolled_pain=True, uncontrolled_condition=True)
+    assert r.referral.rule == "uncontrolled_systemic"

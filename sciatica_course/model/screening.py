@@ -131,8 +131,9 @@ class RedFlag:
 class ReferralRoute:
     """Where a referral goes for a particular population (clinical_facts.md RF-10, RF-04a, RF-02a): when
     ``when`` holds, every referral whose urgency is in ``urgencies`` (and whose rule is not in
-    ``except_rules``) gets ``where`` / ``timeframe`` in place of its own and ``say`` / ``do`` added to its own.
-    Routes are applied in file order, so a later route's ``where`` wins."""
+    ``except_rules``; with ``only_rules``, only those) gets ``where`` / ``timeframe`` / ``latest`` in place of its
+    own and ``say`` / ``do`` added to its own - or, with ``replaces_words``, in place of its own (one destination in
+    the words as in the line). Routes are applied in file order, so a later route's ``where`` wins."""
 
     id: Id
     population: Text

@@ -16,8 +16,10 @@ The decision, for a validated presentation ``findings``:
 4. every referral is routed for the client's population (``data/referral_routes.yaml``: pregnancy goes to
    maternity triage, chemotherapy to the 24-hour oncology line, foot drop adds "do not drive"). A route
    changes where a referral goes and what is said, never its urgency;
-5. referrals are ordered by urgency, then how soon (``latest``: now, today, days, weeks - so "the same day"
-   leads "within a few days"), then the most specific rule (the most findings matched), then file order.
+5. referrals are ordered by urgency, then one that itself stops treatment today (a systemic contraindication's
+   own referral before a routine flag that would let treatment go ahead), then how soon (``latest``: now, today,
+   days, weeks - so "the same day" leads "within a few days"), then the most specific rule (the most findings
+   matched), then file order.
 
 Adding a red-flag finding can only make more rules fire (a course check forbids red-flag findings in
 ``none_of``), so it never lowers urgency.
@@ -142,13 +144,13 @@ def screen(findings: Mapping[str, object], course) -> ScreenResult:
     own = {ref.rule: LATEST_RANK.get(ref.latest, 9) for ref in referrals}
     referrals = _route(referrals, findings, comp)
     # sorted AFTER routing (a route may change how soon: e.g. maternity triage today in pregnancy); a stable key:
-    # urgency, then the soonest, then one whose own record stops treatment today (a systemic contraindication's
-    # "do not treat today" before a routine flag's "treatment may go ahead"), then the rule that itself asks for the
-    # soonest (a cancer history's same day before a cluster's few days, both routed to "today"), then the most
-    # specific, then the order above
+    # urgency, then one whose own record stops treatment today (a systemic contraindication's "do not treat today"
+    # leads a routine flag's "treatment may go ahead", whose words would contradict the decision), then the soonest,
+    # then the rule that itself asks for the soonest (a cancer history's same day before a cluster's few days, both
+    # routed to "today"), then the most specific, then the order above
     stops = set(ci.id for ci in applying if ci.category == "systemic")
-    referrals.sort(key=lambda ref: (-URGENCY_RANK[ref.urgency], LATEST_RANK.get(ref.latest, 9),
-                                    ref.urgency not in NOT_TODAY and ref.rule not in stops, own[ref.rule],
+    referrals.sort(key=lambda ref: (-URGENCY_RANK[ref.urgency], ref.urgency not in NOT_TODAY and ref.rule not in stops,
+                                    LATEST_RANK.get(ref.latest, 9), own[ref.rule],
                                     -specificity.get(ref.rule, 0), order[ref.rule]))
     urgency = next(k for k, v in URGENCY_RANK.items() if v == rank)
     treat_today = urgency not in NOT_TODAY and not systemic
