@@ -172,10 +172,23 @@ def case_intake(nb, course):
     box = scope.get_by_role("checkbox", name=choice.text, exact=True).first
     box.scroll_into_view_if_needed()
     box.check()
+    players = scope.locator(".sc-case").filter(has=nb.page.get_by_role("combobox", name="Case"))
+    idx = next(i for i in range(players.count())
+               if players.nth(i).get_by_role("checkbox", name=choice.text, exact=True).count())
+    player = players.nth(idx)   # by position: the ticked box leaves the player once asked
     scope.get_by_role("button", name="Ask these questions", exact=True).first.click()
     nb.lab.wait_for(scope.get_by_text(choice.answer, exact=False).filter(visible=True).first, nb.path,
                     "the client's answer")
-    return f"case desk_worker_disc: asked {choice.id!r}, the client answered"
+    # asking stays at the intake (questions in rounds) and never fires the must-ask gate (it fires on deciding)
+    done = player.get_by_role("button", name="Done asking: go to the decision", exact=True)
+    assert done.count() == 1 and done.is_visible(), "no Done asking button after asking a question"
+    assert player.get_by_role("alert").count() == 0, "asking a question showed an alert (the must-ask gate?)"
+    second = course.cases["desk_worker_disc"].steps[0].choices[1]
+    player.get_by_role("checkbox", name=second.text, exact=True).check()
+    player.get_by_role("button", name="Ask these questions", exact=True).click()
+    nb.lab.wait_for(player.get_by_text(second.answer[:60], exact=False).first, nb.path, "the second answer")
+    assert player.get_by_role("alert").count() == 0, "a second round of questions showed an alert"
+    return f"case desk_worker_disc: asked {choice.id!r} then {second.id!r} in two rounds, no gate"
 
 
 NEW_RED_FLAG_CASES = ("aortic_aneurysm_back_pain", "anticoagulated_fall_head_injury", "pregnancy_warning_signs",
