@@ -233,6 +233,8 @@ class Debrief:
     def text(self) -> str:
         """A plain-text debrief (for a terminal or a log)."""
         out = [f"{self.title}: {self.score_text()}"]
+        if self.points is not None:
+            out += [f"  {v:g} not earned: {w}" for w, v in self.points.missed]
         for r in self.rows:
             chosen = "; ".join(c[1] for c in r.chosen) or "(gate)"
             expert = "; ".join(t for _, t in r.expert)

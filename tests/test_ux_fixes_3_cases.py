@@ -211,6 +211,7 @@ def test_the_expert_path_below_certain_names_the_certainty_points(case_id, confi
         assert v == 3 - confidence
         assert f"{v:g} not earned: {what}" in debrief
     assert pts.detail().endswith(".") and f"{gap:g} not earned" in debrief
+    assert all(f"not earned: {w}" in p.session.debrief().text() for w, _v in pts.missed)   # the plain-text debrief
 
 
 @pytest.mark.parametrize("case_id", CASES)
