@@ -145,3 +145,21 @@ def test_the_references_heading_is_with_the_references(lesson):
     first = lesson_mod.end(lesson.id, COURSE).parts[0]._repr_html_()
     assert "<h3>References</h3><ul>" in first
 
+
+
+def test_every_red_flag_is_taught_in_a_lesson():
+    """A red flag in data/red_flags.yaml that no lesson's red_flag_table shows is a rule the student never reads
+    ("systemically unwell" became a condition of its own and lesson 4 stopped showing it)."""
+    import ast
+
+    shown = set()
+    for path in NOTEBOOKS:
+        for c in cells(path):
+            if c["cell_type"] != "code":
+                continue
+            for node in ast.walk(ast.parse(src(c))):
+                if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("red_flag_table"):
+                    args = [ast.literal_eval(a) for a in node.args]
+                    shown |= set(args) if args else set(COURSE.red_flags.ids)
+    missing = [f for f in COURSE.red_flags.ids if f not in shown]
+    assert not missing, f"red flags no lesson shows: {missing}"
