@@ -172,8 +172,14 @@ class NerveLayers:
         element before them among their ancestors' siblings (the path explorer's position line)."""
         show = ",".join(f".sc-nerve-at-{s}~* .sc-nerve-figure img.sc-nerve-ov-{s},"
                         f".sc-nerve-at-{s}~* .sc-nerve-panels>.sc-nerve-step-{s}" for s in steps)
+        # the step buttons (``.sc-nerve-steps``, after the position line) mark the current step the same way; the
+        # buttons' own "chosen" look is switched off: they only choose, the position line says which step is shown
+        current = ",".join(f".sc-nerve-at-{s}~.sc-nerve-steps button:nth-child({s})" for s in steps)
         return ("<style>.sc-nerve-figure img.sc-nerve-ov,.sc-nerve-panels>.sc-nerve-step{display:none}"
-                + show + "{display:block}</style>")
+                + show + "{display:block}"
+                ".sc-nerve-steps .jupyter-button.mod-active{background-color:var(--jp-layout-color2);box-shadow:none}"
+                + current + "{background-color:var(--jp-layout-color3);font-weight:bold;"
+                "outline:2px solid #0072B2;outline-offset:-2px}</style>")
 
     def prerender(self, steps) -> None:
         self.base_html()

@@ -47,11 +47,15 @@ class PathExplorer(W.VBox):
         self._layers = None   # plotting.anatomy.NervePathLayers, drawn on the first render
         # Toggle buttons, not a slider: every step is a real button with an accessible name (Tab, Space/Enter),
         # and all steps are visible at once. ipywidgets' slider handle has no accessible name (axe: serious).
+        # The buttons only choose: which step is current is the position line's class (see "rendering" below),
+        # so a step by Previous / Next sends one message, not also the buttons' index (ipywidgets 8 rebuilds every
+        # button of a ToggleButtons whenever the kernel sets its index).
+        self._step = max(1, min(start, n))
         self.steps = W.ToggleButtons(
             options=[(f"{s.order} · {s.short_name or s.name}", s.order) for s in self.segments],
-            value=max(1, min(start, n)), description="Step along the nerve",
+            value=None, description="Step along the nerve",
             tooltips=[s.name for s in self.segments],
-            style={"description_width": "initial", "button_width": "auto"})
+            style={"description_width": "initial", "button_width": "auto"}, classes=("sc-nerve-steps",))
         self.previous = W.Button(description="◀ Previous step", tooltip="One step back towards the roots",
                                  layout=W.Layout(width="auto"))
         self.next = W.Button(description="Next step ▶", tooltip="One step on towards the foot",
@@ -67,25 +71,28 @@ class PathExplorer(W.VBox):
         self.figure_box = W.Box([self.base, self.figure], layout=W.Layout(width="52%", min_width="320px"),
                                 classes=("sc-nerve-figure",))
         self.panel = W.HTML(layout=W.Layout(width="46%", min_width="280px"))
-        self.steps.observe(self._on_change, names="value")
+        self.steps.observe(self._on_pick, names="value")
         controls = W.HBox([self.previous, self.next])
         body = W.HBox([self.figure_box, self.panel],
                       layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
-        super().__init__(children=[style_html(), self.steps, controls, self.position, body])
+        # the position line first: the page's CSS marks the current step button and shows the step's overlay and
+        # panel from its class, and CSS only looks forward (``~``); it reads first too ("Step 3 of 11: ...")
+        super().__init__(children=[style_html(), self.position, self.steps, controls, body])
         self._render()
 
     # public state
     @property
     def value(self) -> int:
-        return self.steps.value
+        """The current step (1 = the roots)."""
+        return self._step
 
     @value.setter
     def value(self, step: int):
-        self.steps.value = step
+        self._go(step)
 
     @property
     def segment(self):
-        return self.segments[self.steps.value - 1]
+        return self.segments[self._step - 1]
 
     @property
     def highlighted(self) -> str | None:
@@ -93,25 +100,35 @@ class PathExplorer(W.VBox):
         return self._highlighted
 
     def step(self, delta: int):
-        self.steps.value = max(1, min(len(self.segments), self.steps.value + delta))
+        self._go(self._step + delta)
 
     def go(self, segment_id: str):
         """Jump to a segment by id."""
         for i, s in enumerate(self.segments):
             if s.id == segment_id:
-                self.steps.value = i + 1
+                self._go(i + 1)
                 return
         raise KeyError(f"no nerve segment {segment_id!r}")
 
+    def _go(self, step: int):
+        step = max(1, min(len(self.segments), int(step)))
+        if step != self._step:
+            self._step = step
+            self._render()
+
+    def _on_pick(self, change):
+        """A step button pressed: go there, and leave the buttons with none chosen, so pressing the same button
+        again after Previous / Next still goes there (the page marks the current step from the position line)."""
+        if change["new"] is not None:
+            self._go(change["new"])
+            self.steps.value = None
+
     # rendering. Every step's panel, and every step's overlay the figure store holds, are put in the page once,
-    # hidden; a step change sends two small messages: the step buttons' index, and `position`'s text (the live
-    # region) together with its class `sc-nerve-at-<step>`, which shows that step's overlay and panel (CSS of
-    # NerveLayers.step_css, in the panel; `position` comes before the figure and the panel among the children).
+    # hidden; a step change sends one small message: `position`'s text (the live region) together with its class
+    # `sc-nerve-at-<step>`, which marks the current step button and shows that step's overlay and panel (CSS of
+    # NerveLayers.step_css, in the panel; `position` comes before the buttons, the figure and the panel).
     # No image and no panel is sent again. An overlay not in the store yet is drawn (and stored) when its step is
     # first shown, and added to the figure before the class shows it.
-    def _on_change(self, _change=None):
-        self._render()
-
     def _figure_for(self, step: int) -> str:
         """Put the step's overlay (and, the first time, the base, the panels and the stored overlays) in the page;
         returns the id of the segment the step highlights."""
@@ -132,7 +149,7 @@ class PathExplorer(W.VBox):
         return self._layers.overlay(step)[1]
 
     def _render(self):
-        step = self.steps.value
+        step = self._step
         seg = self.segment
         n = len(self.segments)
         self._highlighted = self._figure_for(step)

@@ -113,7 +113,18 @@ def path_explorer_next(nb, course):
     assert f"step 2 of" in overlays.first.get_attribute("alt") and name in overlays.first.get_attribute("alt")
     assert panels.first.inner_text().startswith(f"2. {name}"), panels.first.inner_text()[:200]
     assert overlays.first.bounding_box()["height"] > 100, "the step's overlay is not laid over the figure"
-    return done + "; one overlay and one panel shown, step 2's"
+    # the step buttons mark step 2 as current (from the position line's class: the kernel no longer sets their
+    # index), and only it; pressing step 4's button, then Previous, then step 4's again goes to step 4 each time
+    marked = lambda: scope.locator(".sc-nerve-steps button").evaluate_all(  # noqa: E731
+        "bs => bs.map((b, i) => [i + 1, getComputedStyle(b).fontWeight >= 600]).filter(x => x[1]).map(x => x[0])")
+    assert marked() == [2], marked()
+    step4 = scope.locator(".sc-nerve-steps button").nth(3)
+    for expect in ("Step 4 of", "Step 3 of", "Step 4 of"):
+        target = step4 if expect == "Step 4 of" else scope.get_by_role("button", name="◀ Previous step", exact=True)
+        target.click()
+        scope.locator(".sc-feedback", has_text=expect).first.wait_for(timeout=10_000)
+    assert marked() == [4], marked()
+    return done + "; one overlay and one panel shown, step 2's; the current step button marked, step buttons work twice"
 
 
 def variant_type_b(nb, course):
