@@ -72,7 +72,8 @@ def test_cancer_script_is_honest():
 
 
 # ---- destinations by population -------------------------------------------------------------------------
-AMBULANCE = {"systemically_unwell", "aneurysm_rupture_suspected", "acute_limb_ischaemia", "pregnancy_faint_sudden_pain",
+AMBULANCE = {"systemically_unwell", "aneurysm_rupture_suspected", "aneurysm_rupture_suspected_pregnancy",
+             "acute_limb_ischaemia", "pregnancy_faint_sudden_pain",
              "pregnancy_faint"}   # pregnancy_faint: her left side, maternity triage now, 999 if she does not recover
 # injuries keep the Emergency Department in pregnancy (RF-05, RF-09: scans and a trauma team)
 INJURY_ED = {"major_trauma", "anticoagulant_head_injury", "trauma_with_weakness"}
