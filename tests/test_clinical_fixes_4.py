@@ -82,3 +82,86 @@ def test_no_rule_tells_a_pregnant_client_to_lie_flat(weeks):
             if m:
                 bad.append((rule.id, extra, m.group(0)))
     assert not bad, bad
+
+
+def _referral_points(r):
+    return [p.text for p in explain(r, course=COURSE) if p.heading == "Referral"]
+
+
+# ---- 2. a fall in pregnancy that needs the Emergency Department: one destination -------------------------------
+@pytest.mark.parametrize("injury", [dict(anticoagulants=True, head_injury=True),
+                                    dict(head_injury=True, head_injury_risk_sign=True),
+                                    dict(numbness=True)])
+@pytest.mark.parametrize("weeks", [12, 18, 24, 36])
+def test_a_fall_in_pregnancy_that_needs_the_emergency_department_names_one_destination(injury, weeks):
+    r = rec(pregnancy_weeks=weeks, minor_trauma=True, **injury)
+    assert r.urgency == "emergency" and not r.treat_today
+    for ref in r.referrals:
+        if ref.urgency in ("emergency", "urgent"):
+            assert "aternity triage" not in ref.where and "ring the maternity unit" not in ref.say, (ref.rule, ref.where)
+            assert "Emergency Department" in ref.where or "999" in ref.where, (ref.rule, ref.where)
+    fall = next(x for x in r.referrals if x.rule.startswith("pregnancy_fall"))
+    assert "pregnant" in fall.where and "how many weeks" in fall.where and "fall" in fall.where
+    assert "I'll wait with you while you call" not in " ".join(_referral_points(r))
+
+
+def test_a_fall_in_pregnancy_without_an_emergency_department_injury_still_rings_the_maternity_unit():
+    ref = rec(pregnancy_weeks=24, minor_trauma=True).referral
+    assert ref.rule == "pregnancy_fall_from_20_weeks" and ref.where.startswith("Maternity triage")
+
+
+# ---- 3. malignancy rules in pregnancy follow the cancer route -----------------------------------------------------
+@pytest.mark.parametrize("weeks", [10, 30])
+@pytest.mark.parametrize("extra", [dict(cancer_history=True), {}])
+def test_every_malignancy_referral_in_pregnancy_goes_where_the_cancer_route_goes(weeks, extra):
+    r = rec(pregnancy_weeks=weeks, unexplained_weight_loss=True, night_pain=True, age=30, **extra)
+    assert r.urgency == "urgent"
+    mal = [x for x in r.referrals if x.urgency == "urgent"]
+    assert mal and all("oncology" in x.where and "aternity" not in x.where for x in mal), [x.where for x in mal]
+    assert all(x.latest == "today" and "pregnant" in x.say for x in mal)
+    assert "within a few days" not in " ".join(x.say + x.timeframe for x in mal).lower()
+
+
+# ---- 6. the pregnancy urgent scripts' safety net matches the warning-sign routes ----------------------------------
+@pytest.mark.parametrize("weeks,place", [(10, "Emergency Department"), (24, "ring them")])
+def test_the_urgent_pregnancy_safety_net_does_not_send_any_bleeding_to_999(weeks, place):
+    ref = rec(pregnancy_weeks=weeks, fever=True).referral
+    assert "bleeding or tummy pain, call 999" not in ref.say
+    assert re.search(r"any bleeding or tummy pain, (?:go to the Emergency Department|ring them) straight away - call "
+                     r"999 if you are bleeding heavily, feel faint or the pain is severe", ref.say), ref.say
+    assert place in ref.say
+
+
+# ---- 7. one course of action: a second script of the same urgency is passed on in one line --------------------------
+def test_faint_at_36_weeks_gives_one_script_not_an_ambulance_script_as_well():
+    r = rec(pregnancy_weeks=36, feels_faint_or_clammy=True)
+    pts = _referral_points(r)
+    assert r.referral.rule == "pregnancy_faint"
+    full = [p for p in pts if " Say: " in p]
+    assert len(full) == 1 and "left side" in full[0]
+    assert not any("I am going to call an ambulance" in p for p in pts)
+    assert all("Also mention this when the client is seen" in p for p in pts[1:]) and len(pts) == 2
+
+
+def test_every_no_treatment_decision_says_one_script():
+    for rule in _rules():
+        for weeks in (0, 24):
+            r = rec(**_presentation(rule, weeks))
+            if r.treat_today or not r.referrals:
+                continue
+            full = [p for p in _referral_points(r) if " Say: " in p]
+            assert len(full) == 1, (rule.id, weeks, full)
+
+
+# ---- 8. each referral carries its own rule's label ----------------------------------------------------------------
+def test_each_referral_carries_its_own_rules_label():
+    r = rec(head_injury=True)
+    ref = next(x for x in r.referrals if x.rule == "head_injury_safety_net")
+    assert "blood thinner" not in ref.condition.lower()
+    r = rec(pregnancy_weeks=36, feels_faint_or_clammy=True, sudden_severe_back_pain=True)
+    labels = {x.rule: x.condition for x in r.referrals}
+    assert "faint" in labels["pregnancy_faint"].lower() and "faint" in labels["pregnancy_faint_sudden_pain"].lower()
+    assert "pain" in labels["pregnancy_sudden_severe_pain"].lower()
+    assert len(set(labels.values())) == len(labels)
+    # the reasons carry the same labels
+    assert any(x.text.startswith(labels["pregnancy_faint"]) for x in r.reasons)

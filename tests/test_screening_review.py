@@ -77,6 +77,9 @@ AMBULANCE = {"systemically_unwell", "aneurysm_rupture_suspected", "aneurysm_rupt
              "pregnancy_faint"}   # pregnancy_faint: her left side, maternity triage now, 999 if she does not recover
 # injuries keep the Emergency Department in pregnancy (RF-05, RF-09: scans and a trauma team)
 INJURY_ED = {"major_trauma", "anticoagulant_head_injury", "trauma_with_weakness"}
+# every malignancy rule in pregnancy follows the cancer route: GP or oncology team the same day (RF-03, NICE NG234)
+MALIGNANCY_SAME_DAY = {"cancer_history_pain", "malignancy_cluster_weight_loss",
+                       "malignancy_cluster_weight_loss_not_improving", "malignancy_cluster"}
 
 
 def test_pregnancy_sends_every_urgent_or_emergency_referral_to_maternity_triage():
@@ -127,7 +130,10 @@ def test_routes_follow_the_population_and_never_change_urgency(f):
                     or (ref.urgency == "emergency" and "Emergency Department" in ref.where and "pregnant" in ref.say)
                     or (ref.urgency == "urgent" and f["pregnancy_weeks"] < 17
                         and ref.where.startswith("Hospital Emergency Department") and "pregnant" in ref.say)
-                    or (ref.rule == "cancer_history_pain" and "oncology" in ref.where and "pregnant" in ref.say))
+                    or (ref.rule in MALIGNANCY_SAME_DAY and "oncology" in ref.where and "pregnant" in ref.say)
+                    # a fall whose injury needs the Emergency Department: one destination (fifth pass)
+                    or ("pregnancy_fall_emergency_department" in ref.routes
+                        and ref.where.startswith("Hospital Emergency Department") and "pregnant" in ref.where))
         if f.get("foot_drop"):
             assert "drive" in ref.do
     bare = {k: v for k, v in f.items() if k not in ("pregnancy_weeks",)}

@@ -107,6 +107,9 @@ class RedFlagRule:
     referral: Referral
     sources: SourceKeys
     fact_ids: Annotated[tuple[FactId, ...], Doc("The facts of clinical_facts.md this rule encodes.")] = ()
+    condition: Annotated[Optional[Text], Doc(
+        "The label this rule's referral and reason carry, when the flag's condition does not fit it (a knock to "
+        "the head without a blood thinner under 'A fall or knock while on blood thinners'); default: the flag's.")] = None
 
     def check(self):
         latest = self.referral.latest
@@ -153,6 +156,9 @@ class ReferralRoute:
     replaces_words: Annotated[bool, Doc(
         "say and do REPLACE the referral's own words instead of being added to them: one destination in the "
         "words as in the destination line (e.g. maternity triage in pregnancy instead of the GP).")] = False
+    with_rules: Annotated[tuple[Id, ...], Doc(
+        "If given, the route holds only when one of these red-flag rules also fired (e.g. a fall in pregnancy goes "
+        "to the Emergency Department with a head injury on a blood thinner: one destination).")] = ()
 
     def check(self):
         if self.replaces_words and not (self.say and self.do and self.where):

@@ -80,17 +80,6 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
-def _covered(ref, lead) -> bool:
-    """A referral that the lead referral covers when treatment is stopped: less urgent than the lead, or as urgent but
-    allowed more time (its "book this week" would contradict the lead's "today"), or one whose own advice lets
-    treatment go ahead."""
-    from .screening import LATEST_RANK, URGENCY_RANK
-
-    return (URGENCY_RANK[ref.urgency] < URGENCY_RANK[lead.urgency]
-            or (ref.urgency == lead.urgency and LATEST_RANK.get(ref.latest, 9) > LATEST_RANK.get(lead.latest, 9))
-            or ref.do.lstrip().startswith(("Treatment may", "Treatment can")))
-
-
 def _names(ids, coll) -> str:
     return ", ".join(coll[i].name for i in ids if i in coll)
 
@@ -117,10 +106,12 @@ def explain(rec, course=None) -> Explanation:
             ["finucane_2020", "werner_pathology"])
     lead = rec.referrals[0] if rec.referrals else None
     for ref in rec.referrals:
-        if not rec.treat_today and ref is not lead and _covered(ref, lead):
-            # a lower-urgency referral inside a no-treatment decision: its own words would advise treating ("Treatment
-            # may go ahead...") or ask again about what is known ("If you did hit your head...") - the lead referral's
-            # script is the one to say; this one is passed on when the client is seen
+        if not rec.treat_today and ref is not lead:
+            # inside a no-treatment decision the lead referral's script is the one to say (the most urgent, then the
+            # soonest, then the most specific rule); every other one is passed on in one line when the client is seen:
+            # a lower one's words would advise treating ("Treatment may go ahead...") or ask again about what is
+            # known ("If you did hit your head..."), and a second script of the same urgency is a second course of
+            # action (clinical review, fifth pass: faint at 36 weeks, then "I am going to call an ambulance")
             add("Referral", f"{ref.condition}: {ref.where}, {ref.timeframe}. Also mention this when the client is seen "
                 f"for the referral above; no massage today.", ref.sources)
             continue

@@ -113,12 +113,13 @@ def screen(findings: Mapping[str, object], course) -> ScreenResult:
     for r in fired:
         rule, flag = r.rule, r.flag
         why = _labels(matched(rule.when, findings), course)
-        reasons.append(Reason(text=f"{flag.condition} — {rule.urgency.upper()}: {rule.explanation} "
+        label = rule.condition or flag.condition
+        reasons.append(Reason(text=f"{label} — {rule.urgency.upper()}: {rule.explanation} "
                                    f"(Findings: {why}.)",
                               sources=tuple(rule.sources), kind="red_flag", rule=rule.id))
         ref = rule.referral
         referrals.append(Referral(where=ref.where, timeframe=ref.timeframe, say=ref.say, do=ref.do,
-                                  condition=flag.condition, rule=rule.id, urgency=rule.urgency,
+                                  condition=label, rule=rule.id, urgency=rule.urgency,
                                   sources=tuple(rule.sources), ambulance=bool(getattr(ref, "ambulance", False)),
                                   latest=_latest(ref, rule.urgency)))
         specificity[rule.id] = len(matched(rule.when, findings))
@@ -164,7 +165,9 @@ def _route(referrals, findings, comp) -> list:
     """Apply the population routes that hold to each referral (where / timeframe replaced, say / do added)."""
     from dataclasses import replace
 
-    holding = [r for r, pred in comp.routes if pred(findings)]
+    fired = {ref.rule for ref in referrals}
+    holding = [r for r, pred in comp.routes
+               if pred(findings) and (not r.with_rules or fired.intersection(r.with_rules))]
     if not holding:
         return list(referrals)
     out = []
