@@ -122,6 +122,8 @@ def test_present_a_case_and_reveal_feedback(browser, env):
         assert questions[0].feedback not in page.inner_text("body")
         page.get_by_role("button", name="Reveal feedback").click()
         page.get_by_text(questions[0].feedback).first.wait_for(timeout=20_000)
+        # the class may ask in rounds; the instructor moves on to the decision
+        page.get_by_role("button", name="Done asking: go to the decision").click()
         # a decision with certainty: the class votes, the instructor reveals
         decision = case.step(next(s.id for s in case.steps if s.kind == "red_flag"))
         page.get_by_text(decision.prompt).first.wait_for(timeout=20_000)
