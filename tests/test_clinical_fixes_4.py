@@ -165,3 +165,17 @@ def test_each_referral_carries_its_own_rules_label():
     assert len(set(labels.values())) == len(labels)
     # the reasons carry the same labels
     assert any(x.text.startswith(labels["pregnancy_faint"]) for x in r.reasons)
+
+
+# ---- 4. the head-injury warning-sign question asks every sign the source lists --------------------------------
+def test_the_head_injury_warning_sign_question_asks_every_nice_sign_a_client_can_report():
+    f = COURSE.findings["head_injury_risk_sign"]
+    q = f.question.lower()
+    for words in ("knocked out", "memory", "headache", "sick", "fit", "seizure", "weakness", "numbness",
+                  "speaking", "seeing", "dent", "cut", "brain surgery", "bleeding or clotting", "drinking"):
+        assert words in q, words
+    assert "fit" in f.label and "weakness" in f.label and "dent" in f.label
+    # a fit or new weakness after a knock to the head sends the client to the Emergency Department
+    r = rec(head_injury=True, head_injury_risk_sign=True)
+    assert r.urgency == "emergency" and "Emergency Department" in r.referral.where
+    assert "fit" in r.referral.say and "dent" in r.referral.say
