@@ -179,3 +179,23 @@ def test_the_head_injury_warning_sign_question_asks_every_nice_sign_a_client_can
     r = rec(head_injury=True, head_injury_risk_sign=True)
     assert r.urgency == "emergency" and "Emergency Department" in r.referral.where
     assert "fit" in r.referral.say and "dent" in r.referral.say
+
+
+# ---- 5. fragile older skin: no technique that drags or rubs the skin ----------------------------------------------
+@pytest.mark.parametrize("age", [65, 78, 90])
+def test_fragile_older_skin_leaves_out_what_its_words_forbid(age):
+    r = rec(age=age, pain_score=3, settle_time_minutes=10)
+    assert r.treat_today
+    for tid in ("stripping", "cross_fibre_friction", "deep_tissue"):
+        assert tid not in r.techniques and "Fragile skin" in r.avoided[tid], tid
+    left = [p.text for p in explain(r, course=COURSE) if p.heading == "Left out today"]
+    assert any("Stripping" in t and "Fragile skin" in t for t in left)
+    # below 65 and without steroids the same presentation keeps them
+    young = rec(age=40, pain_score=3, settle_time_minutes=10)
+    assert {"stripping", "cross_fibre_friction", "deep_tissue"} <= set(young.techniques)
+
+
+def test_fragile_skin_on_steroids_leaves_out_the_same_techniques_by_its_own_reason():
+    r = rec(age=40, pain_score=3, settle_time_minutes=10, long_term_corticosteroids=True)
+    for tid in ("stripping", "cross_fibre_friction", "deep_tissue"):
+        assert tid not in r.techniques
