@@ -199,3 +199,29 @@ def test_fragile_skin_on_steroids_leaves_out_the_same_techniques_by_its_own_reas
     r = rec(age=40, pain_score=3, settle_time_minutes=10, long_term_corticosteroids=True)
     for tid in ("stripping", "cross_fibre_friction", "deep_tissue"):
         assert tid not in r.techniques
+
+
+def _ci_presentation(ci):
+    if ci.when is None:
+        return {}
+    f = {}
+    for term in (*ci.when.all_of, *ci.when.any_of[:max(ci.when.min_any, 1) if ci.when.any_of else 0]):
+        fid = term if isinstance(term, str) else term.finding
+        lo = None if isinstance(term, str) else term.at_least
+        f[fid] = True if COURSE.findings[fid].type == "bool" else max(int(lo or 0), 1)
+    return f
+
+
+@pytest.mark.parametrize("weeks", [20, 30, 38])
+def test_nothing_the_course_explains_tells_a_pregnant_client_to_lie_flat(weeks):
+    """The whole explanation (referrals, reasons, position, self-care, stop rules) for every red-flag rule's and every
+    contraindication's presentation and a few treatable ones: a mention of what lying flat does is allowed, an
+    instruction to lie flat is not."""
+    presentations = ([_presentation(r) for r in _rules()] + [_ci_presentation(c) for c in COURSE.contraindications]
+                     + [dict(pain_score=3, settle_time_minutes=10), dict(pain_score=8, night_pain=True)])
+    bad = []
+    for f in presentations:
+        f = {**f, "pregnancy_weeks": weeks}
+        text = str(explain(rec(**f), course=COURSE)).replace("minutes of lying flat", "")
+        bad += [text[max(0, m.start() - 60):m.end() + 40] for m in LIE_FLAT.finditer(text)]
+    assert not bad, bad
