@@ -225,3 +225,12 @@ def test_nothing_the_course_explains_tells_a_pregnant_client_to_lie_flat(weeks):
         text = str(explain(rec(**f), course=COURSE)).replace("minutes of lying flat", "")
         bad += [text[max(0, m.start() - 60):m.end() + 40] for m in LIE_FLAT.finditer(text)]
     assert not bad, bad
+
+
+def test_every_rule_a_route_names_exists():
+    """A misspelt rule id in a route would silently leave the route unapplied (with_rules: never holds)."""
+    ids = {r.id for r in _rules()} | {c.id for c in COURSE.contraindications}
+    for route in COURSE.referral_routes:
+        for part in ("except_rules", "only_rules", "with_rules"):
+            unknown = set(getattr(route, part)) - ids
+            assert not unknown, (route.id, part, unknown)
