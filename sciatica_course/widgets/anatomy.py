@@ -72,6 +72,7 @@ class PathExplorer(W.VBox):
                                 classes=("sc-nerve-figure",))
         self.panel = W.HTML(layout=W.Layout(width="46%", min_width="280px"))
         self.steps.observe(self._on_pick, names="value")
+        self.steps.on_msg(self._on_press)
         controls = W.HBox([self.previous, self.next])
         body = W.HBox([self.figure_box, self.panel],
                       layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
@@ -117,11 +118,16 @@ class PathExplorer(W.VBox):
             self._render()
 
     def _on_pick(self, change):
-        """A step button pressed: go there, and leave the buttons with none chosen, so pressing the same button
-        again after Previous / Next still goes there (the page marks the current step from the position line)."""
+        """A step button pressed: go there."""
         if change["new"] is not None:
             self._go(change["new"])
-            self.steps.value = None
+
+    def _on_press(self, _widget, content, _buffers=None):
+        """Every press of a step button also sends a "click" message, after the buttons' value: pressing the
+        button last pressed, after Previous / Next moved on, changes no value but still goes there. (The kernel
+        never sets the buttons' value: ipywidgets would rebuild them and the keyboard focus would be lost.)"""
+        if isinstance(content, dict) and content.get("event") == "click" and self.steps.value is not None:
+            self._go(self.steps.value)
 
     # rendering. Every step's panel, and every step's overlay the figure store holds, are put in the page once,
     # hidden; a step change sends one small message: `position`'s text (the live region) together with its class

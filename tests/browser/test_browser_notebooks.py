@@ -124,7 +124,17 @@ def path_explorer_next(nb, course):
         target.click()
         scope.locator(".sc-feedback", has_text=expect).first.wait_for(timeout=10_000)
     assert marked() == [4], marked()
-    return done + "; one overlay and one panel shown, step 2's; the current step button marked, step buttons work twice"
+    # by keyboard: focus on step 4's button, Space; the focus stays on it (the kernel never rebuilds the buttons),
+    # so Tab then Space presses step 5 (the walk-through found focus lost and Tab landing on step 1)
+    step4.focus()
+    nb.page.keyboard.press("Space")
+    nb.page.wait_for_timeout(300)
+    nb.page.keyboard.press("Tab")
+    nb.page.keyboard.press("Space")
+    scope.locator(".sc-feedback", has_text="Step 5 of").first.wait_for(timeout=10_000)
+    assert marked() == [5], marked()
+    return done + ("; one overlay and one panel shown, step 2's; the current step button marked, step buttons work "
+                   "twice and by keyboard")
 
 
 def variant_type_b(nb, course):
