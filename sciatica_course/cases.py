@@ -302,7 +302,8 @@ class Session:
                         losses.append((f"{r.safety} choice: {what}", v))
                     else:
                         level = CONFIDENCE_LABELS.get(r.confidence or 1, "")
-                        losses.append((f"certainty ({level}) on a {r.safety} choice: {what}", v))
+                        article = "an" if r.safety[:1] in "aeiou" else "a"
+                        losses.append((f"certainty ({level}) on {article} {r.safety} choice: {what}", v))
         keep = lambda d: tuple((k, round(v, 2)) for k, v in d.items() if v)  # noqa: E731
         return Score(earned=round(sum(earned.values()), 2), lost=round(sum(lost.values()), 2),
                      max_score=self.max_score, earned_parts=keep(earned), lost_parts=keep(lost),
@@ -520,7 +521,7 @@ class Session:
         penalty = -gated.gate_penalty if first else 0.0
         texts = [self.case.choice(m).text for m in missing]
         msg = (gated.gate_message or "Before you go on, there are questions you must ask this client.") + \
-            " Not asked yet: " + "; ".join(texts) + "."
+            " Not asked yet: " + " ".join(f"“{t}”" for t in texts)
         self.history.append(StepRecord(step_id=gated.id, kind="gate", choice_ids=tuple(missing), safety="unsafe",
                                        points=penalty, confidence=None, choice_points=penalty))
         self._resume = gated.id

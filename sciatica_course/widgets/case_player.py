@@ -114,19 +114,24 @@ def _pts(x: float) -> str:
     return f"{x:+g}".replace("-", "\u2212")
 
 
+def _points(x: float) -> str:
+    """"+1 point", "+5 points", "−2 points"."""
+    return f"{_pts(x)} point{'' if abs(x) == 1 else 's'}"
+
+
 def points_line(fb) -> str:
     """The points of one choice in the lesson's own terms: "+3 for the choice, +2 for your certainty (Fairly
     sure): +5 points" - the certainty part is the +1/+2/+3 or 0/−2/−6 the lesson introduces."""
     if fb.points is None:
         return ""
     if fb.certainty_marks is None or fb.confidence is None and not fb.certainty_marks:
-        return f" · {_pts(fb.points)} points"
+        return f" · {_points(fb.points)}"
     choice = fb.points - fb.certainty_marks
     from ..cases import CONFIDENCE_LABELS
 
     level = CONFIDENCE_LABELS.get(fb.confidence or 1, "")
     return (f" · {_pts(choice)} for the choice, {_pts(fb.certainty_marks)} for your certainty ({level}): "
-            f"{_pts(fb.points)} points")
+            f"{_points(fb.points)}")
 
 
 def score_so_far(session) -> str:
@@ -154,7 +159,7 @@ def gate_html(fb) -> str:
     costs nothing more) and how to go on."""
     cost = (f" This costs {_pts(fb.gate_points)} points." if getattr(fb, "gate_points", None)
             else " You have already lost the points for this gate: asking now costs nothing.")
-    how = f" Ask them below, then press {DONE_ASKING} to come back to this decision."
+    how = f" Ask them in the intake above, then press {DONE_ASKING} to come back to this decision."
     return f'<p role="alert"><b>Must-ask gate:</b> {esc(fb.gate)}{esc(cost)}{esc(how)}</p>'
 
 
