@@ -342,9 +342,11 @@ class CasePlayer(W.VBox):
         self.transcript = W.HTML()
         self.prompt = W.HTML()
         self.checks = W.VBox()
-        self.ask_button = W.Button(description="Ask these questions", tooltip="Ask the ticked questions")
+        # asking is the main action; moving on is the quieter one (a blue "Done asking" invited skipping the intake)
+        self.ask_button = W.Button(description="Ask these questions", button_style="primary",
+                                   tooltip="Ask the ticked questions")
         self.ask_button.on_click(lambda _b: self.ask())
-        self.done_button = W.Button(description=DONE_ASKING, button_style="primary",
+        self.done_button = W.Button(description=DONE_ASKING,
                                     tooltip="Stop asking and make the decision")
         self.done_button.on_click(lambda _b: self.done_asking())
         self.confidence = W.ToggleButtons(
