@@ -378,27 +378,25 @@ def calibration(store=None, answers=None) -> list:
 
 
 def calibration_message(rows: list) -> str:
-    """A plain-language reading of the calibration rows."""
+    """A plain-language reading of the calibration rows: one sentence for every confidence level with answers
+    (Certain, Fairly sure, Guessing), so the levels named add up to the rated answers counted."""
     rated = {r.confidence: r for r in rows if r.confidence is not None and r.answers}
     if not rated:
         return ("No rated answers yet. Before you answer, pick how sure you are: your calibration will show "
                 "here.")
     parts = []
-    certain = rated.get(3)
-    if certain:
-        pct = round(100 * certain.accuracy)
-        if certain.answers >= 3 and pct < 80:
-            parts.append(f"When you felt Certain you were right {pct}% of the time ({certain.correct} of "
-                         f"{certain.answers}): confident errors are the ones to revisit first, because in practice "
-                         "they are the ones you would not double-check.")
-        else:
-            parts.append(f"When you felt Certain you were right {pct}% of the time ({certain.correct} of "
-                         f"{certain.answers}).")
-    guess = rated.get(1)
-    if guess:
-        pct = round(100 * guess.accuracy)
-        parts.append(f"When Guessing you were right {pct}% of the time ({guess.correct} of {guess.answers})"
-                     + (": you know more than you think." if guess.answers >= 3 and pct >= 70 else "."))
+    for level, when in ((3, "When you felt Certain"), (2, "When you felt Fairly sure"), (1, "When Guessing")):
+        r = rated.get(level)
+        if r is None:
+            continue
+        pct = round(100 * r.accuracy)
+        said = f"{when} you were right {pct}% of the time ({r.correct} of {r.answers})"
+        if level == 3 and r.answers >= 3 and pct < 80:
+            said += (": confident errors are the ones to revisit first, because in practice they are the ones you "
+                     "would not double-check")
+        elif level == 1 and r.answers >= 3 and pct >= 70:
+            said += ": you know more than you think"
+        parts.append(said + ".")
     total = sum(r.answers for r in rated.values())
     if total < 10:
         parts.append(f"This is based on {total} rated answer{'s' if total != 1 else ''}; it settles with more.")
@@ -494,7 +492,7 @@ class CaseToRetry:
     title: str
     finished_at: str
     worst: str                   # "unsafe" | "critical"
-    flagged_steps: tuple         # step ids with an unsafe or critical choice
+    flagged_steps: tuple         # step ids where the student chose something unsafe or critical
     score: Optional[float] = None
     max_score: Optional[float] = None
 
@@ -515,8 +513,10 @@ def cases_to_retry(course=None, store=None, attempts=None) -> list:
             titles = {}
     out = []
     for case_id, att in last.items():
-        flagged = [f for f in att.get("safety_flags") or [] if f.get("safety") in UNSAFE_LEVELS]
-        flagged += [s for s in att.get("steps") or [] if s.get("safety") in UNSAFE_LEVELS]
+        # a choice's own safety only: a must-ask gate ("kind": "gate", recorded under the step the student
+        # tried to reach) stopped a decision before it was made, so it names no unsafe choice at that step
+        flagged = [f for f in (att.get("safety_flags") or []) + (att.get("steps") or [])
+                   if f.get("safety") in UNSAFE_LEVELS and f.get("kind") != "gate"]
         if not flagged:
             continue
         worst = "critical" if any(f.get("safety") == "critical" for f in flagged) else "unsafe"

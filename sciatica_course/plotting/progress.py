@@ -17,7 +17,17 @@ _BANDS = (
 )
 
 
-def _band(value: float):
+# a topic with no answers has no mastery to judge: it is "not started", never "weak" (a 0% bar read as a failure)
+NOT_STARTED = ("not started", "#ffffff", "xx")
+LEGEND = tuple((w, c, h) for _u, w, c, h in _BANDS) + (NOT_STARTED,)
+
+
+def _band(value, answered: bool = True):
+    """(word, colour, hatch) of a mastery row (a :class:`Mastery`) or value; a row with no answers is not started."""
+    if not isinstance(value, (int, float)):
+        value, answered = value.mastery, bool(value.answered)
+    if not answered:
+        return NOT_STARTED
     for upper, word, colour, hatch in _BANDS:
         if value < upper:
             return word, colour, hatch
@@ -33,7 +43,8 @@ def _empty(ax, message: str, title: str):
 
 
 def plot_mastery(rows, ax=None, title: str = "Mastery by topic"):
-    """Horizontal bars, weakest at the top, each labelled '62% · building · 5 of 8 right'."""
+    """Horizontal bars, weakest at the top, each labelled '62% · building · 5 of 8 right' (a topic with no answers
+    'not started · 0 of 4 answered')."""
     import textwrap
 
     rows = list(rows)
@@ -48,7 +59,7 @@ def plot_mastery(rows, ax=None, title: str = "Mastery by topic"):
 
     ys = list(range(len(rows)))[::-1]  # the first row (weakest) at the top
     for y, m in zip(ys, rows):
-        word, colour, hatch = _band(m.mastery)
+        word, colour, hatch = _band(m)
         ax.barh(y, max(m.mastery, 0.004), color=colour, hatch=hatch, edgecolor=PALETTE["black"], linewidth=0.8)
         ax.text(min(m.mastery, 1.0) + 0.01, y, mastery_label(m, word), va="center", fontsize=9)
     ax.set_yticks(ys, labels)
@@ -59,7 +70,7 @@ def plot_mastery(rows, ax=None, title: str = "Mastery by topic"):
                   "was right)")
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
-    handles = ([Patch(facecolor=c, hatch=h, edgecolor=PALETTE["black"], label=f"{w}") for _u, w, c, h in _BANDS]
+    handles = ([Patch(facecolor=c, hatch=h, edgecolor=PALETTE["black"], label=w) for w, c, h in LEGEND]
                + [Line2D([0], [0], color=PALETTE["black"], linestyle="--", label=f"goal {round(GOAL * 100)}%")])
     if ax.figure.get_layout_engine() is not None:   # below the plot, inside the figure
         ax.figure.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8)
@@ -72,11 +83,14 @@ def plot_mastery(rows, ax=None, title: str = "Mastery by topic"):
 def mastery_label(m, word: str) -> str:
     """A bar's label: "62% · building · 5 of 8 right". It counts questions whose LAST answer was right (what
     mastery counts): "1 of 1 answered" next to 0% read as if the one answer had been right."""
+    if not m.answered:
+        return f"{NOT_STARTED[0]} · 0 of {m.items} answered"
     return f"{m.percent}% · {word} · {m.right} of {m.items} right"
 
 
 def mastery_alt(rows, title: str) -> str:
-    summary = "; ".join(f"{m.label} {m.percent}% ({m.right} of {m.items} questions right at the last answer, "
+    summary = "; ".join(f"{m.label}: not started (0 of {m.items} questions answered)" if not m.answered else
+                        f"{m.label} {m.percent}% ({m.right} of {m.items} questions right at the last answer, "
                         f"{m.answered} answered)" for m in rows)
     return f"{title}, weakest first: {summary}."
 

@@ -96,9 +96,9 @@ def _empty(title: str, message: str, width=750, height=160) -> tuple[str, str]:
 
 # --------------------------------------------------------------------------------------------------- charts
 def mastery_svg(rows, title: str = "Mastery by topic") -> tuple[str, str]:
-    """(svg, alt): horizontal bars, weakest at the top, each labelled '62% · building · 5 of 8 answered', the goal
+    """(svg, alt): horizontal bars, weakest at the top, each labelled '62% · building · 5 of 8 right' (or 'not started · 0 of 4 answered'), the goal
     as a dashed line and a legend of the bands (colour, hatch and word)."""
-    from .progress import _BANDS, GOAL, _band, mastery_alt, mastery_label
+    from .progress import GOAL, LEGEND, _band, mastery_alt, mastery_label
 
     import textwrap
 
@@ -111,12 +111,12 @@ def mastery_svg(rows, title: str = "Mastery by topic") -> tuple[str, str]:
     x0, bar_w, line_h, top = label_w + 8, 300.0, 14, 34
     heights = [max(26, 12 + line_h * len(lines)) for lines in labels]
     width = int(x0 + bar_w * 1.0 + 250 + 110)
-    height = int(top + sum(heights) + 46)
+    height = int(max(top + sum(heights) + 46, top + 12 + (len(LEGEND) + 1) * 18))   # the legend fits too
     s = Svg(width, height)
     s.text(x0 + bar_w * 0.75, 16, title, size=13, anchor="middle", weight="bold")
     y = top
     for m, lines, row_h in zip(rows, labels, heights):
-        word, colour, hatch = _band(m.mastery)
+        word, colour, hatch = _band(m)
         s.rect(x0, y + 4, bar_w * max(min(m.mastery, 1.0), 0.004), row_h - 8, colour, hatch)
         first = y + row_h / 2 - line_h * (len(lines) - 1) / 2
         for k, line in enumerate(lines):
@@ -133,10 +133,10 @@ def mastery_svg(rows, title: str = "Mastery by topic") -> tuple[str, str]:
                                           "(last answer right)", size=10, anchor="middle")
     lx = width - 100
     s.text(lx, top + 2, "band", size=10, weight="bold")
-    for i, (_u, word, colour, hatch) in enumerate(_BANDS):
+    for i, (word, colour, hatch) in enumerate(LEGEND):
         s.rect(lx, top + 12 + i * 18, 22, 12, colour, hatch)
         s.text(lx + 28, top + 18 + i * 18, word, size=10)
-    gy = top + 12 + len(_BANDS) * 18 + 6
+    gy = top + 12 + len(LEGEND) * 18 + 6
     s.line(lx, gy, lx + 22, gy, width=1.2, dash="5,4")
     s.text(lx + 28, gy, f"goal {round(GOAL * 100)}%", size=10)
     return s.render(), mastery_alt(rows, title)
