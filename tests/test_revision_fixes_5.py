@@ -66,6 +66,8 @@ def test_alt_text_of_an_unanswered_domain():
     rows = revision.mastery_by_domain(COURSE, answers=[])
     assert all("not started" in mastery_label(m, "weak") for m in rows)
     assert " 0% " not in mastery_alt(rows, "Mastery by MBLEx domain")
+    one = next(m for m in revision.mastery_by_topic(COURSE, answers=[]) if m.items == 1)
+    assert f"{one.label}: not started (0 of 1 question answered)" in mastery_alt([one], "Mastery by topic")
 
 
 # 2. cases to retry: only the steps where the choice was unsafe or critical

@@ -89,7 +89,7 @@ def mastery_label(m, word: str) -> str:
 
 
 def mastery_alt(rows, title: str) -> str:
-    summary = "; ".join(f"{m.label}: not started (0 of {m.items} questions answered)" if not m.answered else
+    summary = "; ".join(f"{m.label}: not started (0 of {m.items} question{'s' if m.items != 1 else ''} answered)" if not m.answered else
                         f"{m.label} {m.percent}% ({m.right} of {m.items} questions right at the last answer, "
                         f"{m.answered} answered)" for m in rows)
     return f"{title}, weakest first: {summary}."
