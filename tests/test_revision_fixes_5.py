@@ -152,3 +152,32 @@ def test_clip():
     assert _clip("A client tells you a scan report says their sciatic nerve passes through piriformis.", 80) \
         == "A client tells you a scan report says their sciatic nerve passes through…"
     assert _clip("one two, three", 9) == "one two…"
+
+
+def test_a_real_session_with_a_gate_stop_names_only_the_unsafe_steps(store):
+    """The walk-through's attempt, played through the case engine: the red-flag decision tried before the
+    must-ask questions (a gate stop), then decided as the expert did; irritability and plan chosen unsafely."""
+    from sciatica_course import cases as engine
+
+    case = COURSE.cases["desk_worker_disc"]
+    s = engine.start(case.id, course=COURSE)
+    s.ask(["q_onset", "q_where"])
+    s.done_asking()
+    rf = s.current
+    assert rf.kind == "red_flag" and rf.requires
+    expert = next(ch.id for ch in rf.choices if ch.expert)
+    gate = s.choose(expert, confidence=3)                     # stopped: back to the intake
+    assert gate.gate
+    s.ask(list(rf.requires))
+    s.done_asking()
+    assert s.current.id == rf.id
+    s.choose(expert, confidence=3)                            # safe, same as the expert
+    s.choose(next(ch.id for ch in s.current.choices if ch.safety == "unsafe"), confidence=2)
+    s.choose(next(ch.id for ch in s.current.choices if ch.safety == "critical"), confidence=2)
+    assert s.finished
+    store.record_case_attempt(s.to_attempt())
+    [retry] = revision.cases_to_retry(COURSE, store=store)
+    assert retry.worst == "critical"
+    assert rf.id not in retry.flagged_steps and len(retry.flagged_steps) == 2
+    html = Dashboard(course=COURSE).parts["cases"].value
+    assert "Irritability" in html and "Plan" in html and "Red-flag decision" not in html
