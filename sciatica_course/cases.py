@@ -38,6 +38,7 @@ from datetime import datetime, timezone
 from typing import Iterable, Optional, Sequence, Union
 
 from .model.cases import DECISION_KINDS, SAFETY_ORDER, next_step_id
+from .text import clip
 
 CONFIDENCE_LABELS = {1: "Guessing", 2: "Fairly sure", 3: "Certain"}
 CBM_RIGHT = {1: 1, 2: 2, 3: 3}
@@ -289,10 +290,10 @@ class Session:
             if r.kind == "gate":
                 lost["must-ask gate"] -= r.points
                 if r.points:
-                    texts = "; ".join(_short(self.case.choice(m).text) for m in r.choice_ids)
+                    texts = "; ".join(clip(self.case.choice(m).text, 70) for m in r.choice_ids)
                     losses.append((f"must-ask gate (not asked yet: {texts})", r.points))
                 continue
-            what = "; ".join(_short(self.case.choice(c).text) for c in r.choice_ids)
+            what = "; ".join(clip(self.case.choice(c).text, 70) for c in r.choice_ids)
             for key, v in (("choices", r.choice_points), ("certainty", r.certainty_marks or 0.0)):
                 if v > 0:
                     earned[key] += v
@@ -323,7 +324,7 @@ class Session:
                 if gap:
                     n = len(gap)
                     out.append((f"{n} of the expert's questions not asked (" +
-                                "; ".join(_short(c.text, 50) for c in gap) + ")", sum(c.points for c in gap)))
+                                "; ".join(clip(c.text, 50) for c in gap) + ")", sum(c.points for c in gap)))
                 continue
             if step.kind not in DECISION_KINDS:
                 continue
@@ -669,12 +670,6 @@ class Session:
 # ---------------------------------------------------------------------------------------------
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _short(text: str, limit: int = 70) -> str:
-    """A choice's text cut at a word for a list of losses ("Stop the session. Tell her calmly that…")."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _finding_text(vocab, fid: str, value) -> str:

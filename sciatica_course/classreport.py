@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from .text import clip
+
 FORMAT = "sciatica-course-progress"
 VERSION = 1
 SAFETY_CLASSES = ("safe", "suboptimal", "unsafe", "critical")
@@ -262,7 +264,7 @@ class CaseText:
         for attr in ("title", "prompt", "question", "text"):
             v = getattr(s, attr, None) if s is not None else None
             if isinstance(v, str) and v.strip():
-                return _clip(v)
+                return clip(v, 90)
         return step_id
 
     def _choice(self, case_id, step_id, choice_id):
@@ -277,18 +279,13 @@ class CaseText:
         for attr in ("label", "text", "question", "title"):
             v = getattr(ch, attr, None) if ch is not None else None
             if isinstance(v, str) and v.strip():
-                return _clip(v)
+                return clip(v, 90)
         return choice_id
 
     def choice_safety(self, case_id, step_id, choice_id) -> str | None:
         ch = self._choice(case_id, step_id, choice_id)
         v = getattr(ch, "safety", None) if ch is not None else None
         return v if v in SAFETY_CLASSES else None
-
-
-def _clip(text: str, n: int = 90) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _load_course_quietly(data_dir=None):

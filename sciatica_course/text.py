@@ -302,3 +302,13 @@ def duration(minutes: int) -> str:
     """``540`` -> "9 h", ``535`` -> "8 h 55 min", ``45`` -> "45 min"."""
     h, m = divmod(int(minutes), 60)
     return " ".join(p for p in (f"{h} h" if h else "", f"{m} min" if m or not h else "") if p)
+
+
+def clip(text, n: int) -> str:
+    """``text`` on one line in at most ``n`` characters, cut at a word with "…" ("A client tells you…", never
+    "pirifor…"); the whole text when it fits; a single word longer than ``n`` is cut inside it."""
+    text = " ".join(str(text).split())
+    if len(text) <= n:
+        return text
+    cut = text[:n].rsplit(" ", 1)[0] if " " in text[:n] else text[:n - 1]
+    return cut.rstrip(" ,;:.-–") + "…"

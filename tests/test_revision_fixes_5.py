@@ -12,7 +12,8 @@ from sciatica_course.plotting.progress import mastery_alt, mastery_label, plot_m
 from sciatica_course.plotting.svgcharts import calibration_svg, mastery_svg
 from sciatica_course.progress import Store
 from sciatica_course import revision
-from sciatica_course.widgets.revision import Dashboard, _clip
+from sciatica_course.text import clip as _clip
+from sciatica_course.widgets.revision import Dashboard
 
 COURSE = load_course()
 
@@ -152,6 +153,7 @@ def test_clip():
     assert _clip("A client tells you a scan report says their sciatic nerve passes through piriformis.", 80) \
         == "A client tells you a scan report says their sciatic nerve passes through…"
     assert _clip("one two, three", 9) == "one two…"
+    assert _clip("x" * 20, 10) == "x" * 9 + "…"          # one word longer than the room: cut inside it
 
 
 def test_a_real_session_with_a_gate_stop_names_only_the_unsafe_steps(store):

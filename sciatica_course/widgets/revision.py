@@ -10,7 +10,7 @@ from typing import Optional
 
 from . import lean as W
 
-from ..text import HTMLBlock, esc, inline
+from ..text import HTMLBlock, clip, esc, inline
 from .common import style_html, Quiz, feedback_html
 
 
@@ -269,17 +269,6 @@ def _pct(x) -> str:
     return "–" if x is None else f"{round(100 * x)}%"
 
 
-def _clip(text: str, n: int) -> str:
-    """``text`` in at most ``n`` characters, cut at a word boundary with "…" ("A client tells you…", never
-    "pirifor…"); the whole text when it fits."""
-    import textwrap
-
-    text = " ".join(str(text).split())
-    if len(text) <= n:
-        return text
-    return textwrap.shorten(text, width=n - 1, placeholder="").rstrip(" ,;:.-–") + "…"
-
-
 def _table(caption: str, head: list, rows: list) -> str:
     th = "".join(f"<th scope='col'>{esc(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
@@ -329,7 +318,7 @@ class Dashboard(W.VBox):
             + svg_html(*mastery_svg(d.domains, title="Mastery by MBLEx domain")))
         conf_err = ""
         if d.confident_errors:
-            names = ", ".join(f"<q>{esc(_clip(self.course.quizzes[i].stem, 80))}</q>" for i in d.confident_errors[:5])
+            names = ", ".join(f"<q>{esc(clip(self.course.quizzes[i].stem, 80))}</q>" for i in d.confident_errors[:5])
             conf_err = f"<p><b>Confident errors to revisit:</b> {names}</p>"
         self.parts["calibration"].value = (
             "<div role='heading' aria-level='4'><b>Calibration: how often you were right when sure</b></div>"
@@ -382,7 +371,7 @@ def unsafe_answers_html(rows, course) -> str:
                 if u.confident else "")
         harm = (f"<br>What could happen: {inline(opt.harm, course, item.sources)}"   # codes as authors, never raw
                 if opt is not None and opt.harm else "")
-        items.append(f"<li><b>{esc(mark)}</b>: <q>{esc(_clip(item.stem, 100))}</q> "
+        items.append(f"<li><b>{esc(mark)}</b>: <q>{esc(clip(item.stem, 100))}</q> "
                      f"You chose <q>{esc((opt.text if opt else u.option_id).rstrip('.'))}</q>.{sure}{harm}</li>")
     if not items:
         return ""
