@@ -15,6 +15,7 @@ import pytest
 
 from sciatica_course.loading import load_course
 from sciatica_course.reasoning import explain, recommend
+from rulekit import holding
 
 COURSE = load_course()
 
@@ -66,14 +67,7 @@ def _first_place(text: str):
 
 
 def _presentation(rule, weeks):
-    f = {}
-    for term in (*rule.when.all_of, *rule.when.any_of[:1]):
-        fid = term if isinstance(term, str) else term.finding
-        lo = None if isinstance(term, str) else term.at_least
-        f[fid] = True if COURSE.findings[fid].type == "bool" else max(int(lo or 0), 1)
-    if weeks:
-        f.setdefault("pregnancy_weeks", weeks)
-    return f
+    return holding(rule.when, weeks, course=COURSE)
 
 
 @pytest.mark.parametrize("weeks", [0, 12, 24, 36])

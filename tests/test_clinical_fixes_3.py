@@ -12,6 +12,7 @@ import pytest
 
 from sciatica_course.loading import load_course
 from sciatica_course.reasoning import explain, recommend
+from rulekit import holding
 
 COURSE = load_course()
 URGENCY = ("none", "routine", "urgent", "emergency")
@@ -32,15 +33,7 @@ def _rule(rid):
 
 def _presentation(rule, weeks=0):
     """Findings that make ``rule`` hold (its all_of and enough any_of terms)."""
-    f = {}
-    need = rule.when.min_any if rule.when.any_of else 0
-    for term in (*rule.when.all_of, *rule.when.any_of[:need]):
-        fid = term if isinstance(term, str) else term.finding
-        lo = None if isinstance(term, str) else term.at_least
-        f[fid] = True if COURSE.findings[fid].type == "bool" else max(int(lo or 0), 1)
-    if weeks:
-        f.setdefault("pregnancy_weeks", weeks)
-    return f
+    return holding(rule.when, weeks, course=COURSE)
 
 
 # ---- 1. among referrals of one urgency the soonest leads -------------------------------------------------------

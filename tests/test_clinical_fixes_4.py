@@ -13,7 +13,8 @@ import pytest
 
 from sciatica_course.loading import load_course
 from sciatica_course.reasoning import explain, recommend
-from test_clinical_fixes_3 import _presentation as _holding, _rules  # noqa: E402
+from rulekit import holding
+from test_clinical_fixes_3 import _rules  # noqa: E402
 
 COURSE = load_course()
 
@@ -24,8 +25,8 @@ def rec(**f):
 
 def _presentation(rule, weeks=0):
     """Findings that make ``rule`` hold, pregnant ``weeks`` (from 1) if given."""
-    f = _holding(rule)
-    if weeks:
+    f = holding(rule.when, course=COURSE)
+    if weeks:                       # the given weeks, even over a rule's own threshold (a sweep over 20-40 weeks)
         f["pregnancy_weeks"] = weeks
     return f
 
@@ -202,14 +203,7 @@ def test_fragile_skin_on_steroids_leaves_out_the_same_techniques_by_its_own_reas
 
 
 def _ci_presentation(ci):
-    if ci.when is None:
-        return {}
-    f = {}
-    for term in (*ci.when.all_of, *ci.when.any_of[:max(ci.when.min_any, 1) if ci.when.any_of else 0]):
-        fid = term if isinstance(term, str) else term.finding
-        lo = None if isinstance(term, str) else term.at_least
-        f[fid] = True if COURSE.findings[fid].type == "bool" else max(int(lo or 0), 1)
-    return f
+    return holding(ci.when, course=COURSE) if ci.when is not None else {}
 
 
 @pytest.mark.parametrize("weeks", [20, 30, 38])

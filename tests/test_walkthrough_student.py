@@ -125,21 +125,10 @@ def test_options_that_diagnose_the_client_are_unsafe():
 
 
 def _presentation_for(condition) -> dict:
-    """A low-irritability presentation in which ``condition`` holds (its all_of terms and first any_of term)."""
-    out = {"pain_score": 2}
-    terms = list(condition.all_of) + list(condition.any_of[:1])
-    for t in terms:
-        if isinstance(t, str):      # a bare finding: ticked, or for a number any value above 0
-            out[t] = True if COURSE.findings[t].type == "bool" else 1
-        elif t.equals is not None:
-            out[t.finding] = t.equals
-        elif t.at_least is not None:
-            out[t.finding] = t.at_least
-        elif t.at_most is not None:
-            out[t.finding] = t.at_most
-        else:
-            out[t.finding] = True if COURSE.findings[t.finding].type == "bool" else 1
-    return out
+    """A low-irritability presentation in which ``condition`` holds."""
+    from rulekit import holding
+
+    return holding(condition, base={"pain_score": 2}, course=COURSE)
 
 
 def _capping_cautions():
