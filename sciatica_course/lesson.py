@@ -83,12 +83,13 @@ def course_summary(course=None) -> str:
     return f"{count} lesson{'s' if n != 1 else ''}, {span}."
 
 
-def references(lesson_id: str, course=None) -> _HTML:
-    """The references of a lesson, from its ``sources`` in data/lessons.yaml."""
+def references(lesson_id: str, course=None, heading: bool = False) -> _HTML:
+    """The references of a lesson, from its ``sources`` in data/lessons.yaml (under a "References" heading when
+    ``heading``)."""
     from .loading import load_course
 
     course = course if course is not None else load_course()
-    return _HTML(source_list(course.lessons[lesson_id].sources, course))
+    return _HTML(("<h3>References</h3>" if heading else "") + source_list(course.lessons[lesson_id].sources, course))
 
 
 NEXT_NOTE = "This lesson closes when you move on; your answers are saved."
@@ -185,8 +186,4 @@ def next_lesson(lesson_id: str, course=None, complete: bool = True):
 def end(lesson_id: str, course=None) -> Shown:
     """A lesson's last cell: its references under their heading, the "Mark this lesson complete" button and the link
     to the next lesson (:func:`references`, then :func:`next_lesson`)."""
-    from .loading import load_course
-
-    course = course if course is not None else load_course()
-    refs = _HTML("<h3>References</h3>" + source_list(course.lessons[lesson_id].sources, course))
-    return Shown(refs, next_lesson(lesson_id, course))
+    return Shown(references(lesson_id, course, heading=True), next_lesson(lesson_id, course))
